@@ -1,0 +1,13 @@
+//! pimgate: a contacts and calendar sync gateway.
+//!
+//! # Layout
+//!
+//! Data moves one way — bytes → [`adapters`] → [`universal::Record`] →
+//! `engine` (diff → change transactions) → `store` — and the server sits on
+//! top. Nothing below calls up; `tests/tidy.rs` enforces it.
+//!
+//! - [`universal`]: the universal record model and change transactions.
+//! - [`adapters`]: vCard, iCalendar, CSV and JSON formats to and from the model.
+
+pub mod adapters;
+pub mod universal;
