@@ -41,7 +41,12 @@ pub enum FormatErrorKind {
 
 impl FormatError {
     pub fn new(line: u32, column: u32, kind: FormatErrorKind) -> Self {
-        FormatError { record: None, line, column, kind }
+        FormatError {
+            record: None,
+            line,
+            column,
+            kind,
+        }
     }
 
     /// The same error, attributed to the `index`-th record (1-based).
@@ -66,8 +71,12 @@ impl fmt::Display for FormatError {
         match &self.kind {
             FormatErrorKind::InvalidLine { reason, text } => write!(f, "{reason}: {text:?}"),
             FormatErrorKind::MissingBegin { expected } => write!(f, "no BEGIN:{expected} found"),
-            FormatErrorKind::Unterminated { component } => write!(f, "BEGIN:{component} has no matching END:{component}"),
-            FormatErrorKind::MismatchedEnd { expected, found } => write!(f, "END:{found} found where END:{expected} was expected"),
+            FormatErrorKind::Unterminated { component } => {
+                write!(f, "BEGIN:{component} has no matching END:{component}")
+            }
+            FormatErrorKind::MismatchedEnd { expected, found } => {
+                write!(f, "END:{found} found where END:{expected} was expected")
+            }
             FormatErrorKind::Missing { what } => write!(f, "missing {what}"),
             FormatErrorKind::NoHeader { hint } => write!(f, "no header row: {hint}"),
             FormatErrorKind::Syntax(message) => f.write_str(message),
@@ -84,7 +93,18 @@ mod tests {
 
     #[test]
     fn error_names_record_line_and_column() {
-        let error = FormatError::new(12, 4, FormatErrorKind::MismatchedEnd { expected: "VEVENT".into(), found: "VTODO".into() }).in_record(3);
-        assert_eq!(error.to_string(), "record 3, line 12, column 4: END:VTODO found where END:VEVENT was expected");
+        let error = FormatError::new(
+            12,
+            4,
+            FormatErrorKind::MismatchedEnd {
+                expected: "VEVENT".into(),
+                found: "VTODO".into(),
+            },
+        )
+        .in_record(3);
+        assert_eq!(
+            error.to_string(),
+            "record 3, line 12, column 4: END:VTODO found where END:VEVENT was expected"
+        );
     }
 }

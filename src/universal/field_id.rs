@@ -67,7 +67,10 @@ pub struct FieldPath {
 impl FieldPath {
     /// A field of the root component.
     pub fn root_field(field: FieldId) -> Self {
-        FieldPath { components: Vec::new(), field: Some(field) }
+        FieldPath {
+            components: Vec::new(),
+            field: Some(field),
+        }
     }
 }
 
@@ -109,8 +112,14 @@ impl FromStr for FieldPath {
     type Err = FieldPathError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let error = |reason| FieldPathError { path: text.to_owned(), reason };
-        let mut path = FieldPath { components: Vec::new(), field: None };
+        let error = |reason| FieldPathError {
+            path: text.to_owned(),
+            reason,
+        };
+        let mut path = FieldPath {
+            components: Vec::new(),
+            field: None,
+        };
         if text.is_empty() {
             return Ok(path);
         }
@@ -139,7 +148,8 @@ impl FromStr for FieldPath {
                 path.field = Some(FieldId(id));
                 continue;
             }
-            path.components.push(parse_selector(segment).ok_or_else(|| error("bad component selector"))?);
+            path.components
+                .push(parse_selector(segment).ok_or_else(|| error("bad component selector"))?);
         }
         Ok(path)
     }
@@ -147,12 +157,18 @@ impl FromStr for FieldPath {
 
 fn parse_selector(segment: &str) -> Option<ComponentSelector> {
     let Some(open) = segment.find('[') else {
-        return (!segment.is_empty()).then(|| ComponentSelector { name: ComponentName::parse(segment), key: SelectorKey::None });
+        return (!segment.is_empty()).then(|| ComponentSelector {
+            name: ComponentName::parse(segment),
+            key: SelectorKey::None,
+        });
     };
     let inner = segment[open + 1..].strip_suffix(']')?;
     let name = ComponentName::parse(&segment[..open]);
     let key = match inner.split_once('=') {
-        Some((prop, value)) => SelectorKey::Prop { name: prop.to_ascii_uppercase(), value: value.to_owned() },
+        Some((prop, value)) => SelectorKey::Prop {
+            name: prop.to_ascii_uppercase(),
+            value: value.to_owned(),
+        },
         None => SelectorKey::Index(inner.parse().ok()?),
     };
     Some(ComponentSelector { name, key })
@@ -177,7 +193,12 @@ mod tests {
 
     #[test]
     fn field_paths_round_trip_through_text() {
-        for text in ["#7", "VEVENT[RECURRENCE-ID=20240105T090000Z]/VALARM[2]/#12", "VTIMEZONE[TZID=Europe/Berlin]", "VEVENT/#3"] {
+        for text in [
+            "#7",
+            "VEVENT[RECURRENCE-ID=20240105T090000Z]/VALARM[2]/#12",
+            "VTIMEZONE[TZID=Europe/Berlin]",
+            "VEVENT/#3",
+        ] {
             let path: FieldPath = text.parse().unwrap();
             assert_eq!(path.to_string(), text);
         }

@@ -236,6 +236,9 @@ mod tests {
         assert_eq!(ParamName::parse("type").as_str(), "TYPE");
         let json = serde_json::to_string(&PropName::RecurrenceId).unwrap();
         assert_eq!(json, "\"RECURRENCE-ID\"");
-        assert_eq!(serde_json::from_str::<PropName>("\"x-foo\"").unwrap(), PropName::Other("X-FOO".into()));
+        assert_eq!(
+            serde_json::from_str::<PropName>("\"x-foo\"").unwrap(),
+            PropName::Other("X-FOO".into())
+        );
     }
 }

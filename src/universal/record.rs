@@ -67,9 +67,7 @@ impl Params {
 
     /// Whether any `TYPE` value equals `value`, ignoring case.
     pub fn has_type(&self, value: &str) -> bool {
-        self.0
-            .iter()
-            .any(|p| p.name == ParamName::Type && p.has_value(value))
+        self.0.iter().any(|p| p.name == ParamName::Type && p.has_value(value))
     }
 
     /// Appends a parameter.
@@ -79,9 +77,7 @@ impl Params {
 
     /// Removes every parameter with this name; returns what was removed.
     pub fn remove(&mut self, name: &ParamName) -> Vec<Param> {
-        let (removed, kept) = std::mem::take(&mut self.0)
-            .into_iter()
-            .partition(|p| &p.name == name);
+        let (removed, kept) = std::mem::take(&mut self.0).into_iter().partition(|p| &p.name == name);
         self.0 = kept;
         removed
     }
@@ -145,7 +141,14 @@ pub struct Prop {
 impl Prop {
     /// A new property with no parameters, no group and no field id yet.
     pub fn new(name: PropName, value: Value) -> Self {
-        Prop { id: FieldId::UNASSIGNED, group: None, name, params: Params::default(), value, raw: None }
+        Prop {
+            id: FieldId::UNASSIGNED,
+            group: None,
+            name,
+            params: Params::default(),
+            value,
+            raw: None,
+        }
     }
 
     pub fn with_group(mut self, group: Option<String>) -> Self {
@@ -220,10 +223,7 @@ impl Prop {
 
     /// Same group, name, parameters and value; ignores the field id and `raw`.
     pub fn same_content(&self, other: &Prop) -> bool {
-        self.name == other.name
-            && self.value == other.value
-            && self.group_eq(other)
-            && self.params == other.params
+        self.name == other.name && self.value == other.value && self.group_eq(other) && self.params == other.params
     }
 
     fn group_eq(&self, other: &Prop) -> bool {
@@ -258,7 +258,13 @@ pub struct Component {
 
 impl Component {
     pub fn new(name: ComponentName) -> Self {
-        Component { name, props: Vec::new(), children: Vec::new(), begin_raw: None, end_raw: None }
+        Component {
+            name,
+            props: Vec::new(),
+            children: Vec::new(),
+            begin_raw: None,
+            end_raw: None,
+        }
     }
 
     /// Attaches the exact `BEGIN:` and `END:` line bytes (parsers only).
@@ -350,7 +356,11 @@ pub struct Record {
 impl Record {
     /// A record around `root`; properties without a field id get fresh ones.
     pub fn new(root: Component, source: Option<SourceFormat>) -> Self {
-        let mut record = Record { source, root, diagnostics: Vec::new() };
+        let mut record = Record {
+            source,
+            root,
+            diagnostics: Vec::new(),
+        };
         record.assign_field_ids();
         record
     }

@@ -77,11 +77,18 @@ pub struct Time {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum DateTimeValue {
     Date(Date),
-    DateTime { date: Date, time: Time },
+    DateTime {
+        date: Date,
+        time: Time,
+    },
     /// A bare time (vCard 4.0 `T1022`).
     Time(Time),
     /// PERIOD (RFC 5545 §3.3.9): a start and either an end or a duration.
-    Period { date: Date, time: Time, end: PeriodEnd },
+    Period {
+        date: Date,
+        time: Time,
+        end: PeriodEnd,
+    },
 }
 
 /// The second half of a PERIOD.
@@ -165,9 +172,15 @@ mod tests {
 
     #[test]
     fn recur_equality_ignores_part_order_and_case() {
-        let a = Recur { parts: vec![("FREQ".into(), "WEEKLY".into()), ("BYDAY".into(), "MO".into())] };
-        let b = Recur { parts: vec![("byday".into(), "mo".into()), ("FREQ".into(), "WEEKLY".into())] };
-        let c = Recur { parts: vec![("FREQ".into(), "DAILY".into())] };
+        let a = Recur {
+            parts: vec![("FREQ".into(), "WEEKLY".into()), ("BYDAY".into(), "MO".into())],
+        };
+        let b = Recur {
+            parts: vec![("byday".into(), "mo".into()), ("FREQ".into(), "WEEKLY".into())],
+        };
+        let c = Recur {
+            parts: vec![("FREQ".into(), "DAILY".into())],
+        };
         assert_eq!(a, b);
         assert_ne!(a, c);
     }

@@ -169,20 +169,31 @@ pub fn decode_charset(bytes: &[u8], charset: Option<&str>) -> Decoded {
             Some(encoding) => {
                 let (text, _, had_errors) = encoding.decode(bytes);
                 let warning = had_errors.then(|| format!("bytes not valid in charset {label}; replaced"));
-                Decoded { text: text.into_owned(), warning }
+                Decoded {
+                    text: text.into_owned(),
+                    warning,
+                }
             }
             None => {
                 let mut decoded = decode_charset(bytes, None);
-                decoded.warning.get_or_insert_with(|| format!("unknown charset {label:?}; read as UTF-8"));
+                decoded
+                    .warning
+                    .get_or_insert_with(|| format!("unknown charset {label:?}; read as UTF-8"));
                 decoded
             }
         };
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => Decoded { text: text.to_owned(), warning: None },
+        Ok(text) => Decoded {
+            text: text.to_owned(),
+            warning: None,
+        },
         Err(_) => {
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            Decoded { text: text.into_owned(), warning: Some("not UTF-8; read as Windows-1252".into()) }
+            Decoded {
+                text: text.into_owned(),
+                warning: Some("not UTF-8; read as Windows-1252".into()),
+            }
         }
     }
 }
@@ -231,14 +242,23 @@ mod tests {
     fn structured_values_split_on_unescaped_separators() {
         assert_eq!(
             split_structured("Doe;Jane\\;Ann;;Dr.,Prof.;"),
-            vec![vec!["Doe".to_string()], vec!["Jane;Ann".into()], vec!["".into()], vec!["Dr.".into(), "Prof.".into()], vec!["".into()]]
+            vec![
+                vec!["Doe".to_string()],
+                vec!["Jane;Ann".into()],
+                vec!["".into()],
+                vec!["Dr.".into(), "Prof.".into()],
+                vec!["".into()]
+            ]
         );
         assert_eq!(join_structured(&split_structured("a\\,b;c,d")), "a\\,b;c,d");
     }
 
     #[test]
     fn quoted_printable_with_soft_breaks() {
-        assert_eq!(decode_quoted_printable(b"caf=C3=A9=\r\n au lait=3D"), "café au lait=".as_bytes());
+        assert_eq!(
+            decode_quoted_printable(b"caf=C3=A9=\r\n au lait=3D"),
+            "café au lait=".as_bytes()
+        );
         assert_eq!(decode_quoted_printable(b"50=%"), b"50=%");
     }
 

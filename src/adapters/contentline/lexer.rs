@@ -102,7 +102,12 @@ pub struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     pub fn new(input: &'a [u8]) -> Self {
-        Lexer { input, pos: 0, line: 1, pending: 0 }
+        Lexer {
+            input,
+            pos: 0,
+            line: 1,
+            pending: 0,
+        }
     }
 
     /// Bytes after the last yielded line (trailing junk), as a range.
@@ -116,7 +121,11 @@ impl<'a> Lexer<'a> {
             None => (self.input.len(), self.input.len()),
             Some(offset) => {
                 let end = at + offset;
-                let next = if self.input[end] == b'\r' && self.input.get(end + 1) == Some(&b'\n') { end + 2 } else { end + 1 };
+                let next = if self.input[end] == b'\r' && self.input.get(end + 1) == Some(&b'\n') {
+                    end + 2
+                } else {
+                    end + 1
+                };
                 (end, next)
             }
         }
@@ -271,7 +280,10 @@ impl ContentLine<'_> {
             params: self
                 .params
                 .into_iter()
-                .map(|p| RawParam { name: p.name.map(own), values: p.values.into_iter().map(own).collect() })
+                .map(|p| RawParam {
+                    name: p.name.map(own),
+                    values: p.values.into_iter().map(own).collect(),
+                })
                 .collect(),
             value: Cow::Owned(self.value.into_owned()),
             line: self.line,
@@ -332,16 +344,28 @@ fn split_header(line: &[u8]) -> Result<Header, (LineErrorKind, u32)> {
         i += 1;
     }
     if i == 0 {
-        let kind = if line.contains(&b':') { LineErrorKind::InvalidName } else { LineErrorKind::MissingColon };
+        let kind = if line.contains(&b':') {
+            LineErrorKind::InvalidName
+        } else {
+            LineErrorKind::MissingColon
+        };
         return Err((kind, 1));
     }
     match line.get(i) {
         Some(b':' | b';') => {}
         // Some writers put spaces before the colon ("TEL :"); a stray
         // character elsewhere means this is not a content line.
-        Some(b' ') if line[i..].iter().find(|b| **b != b' ').is_some_and(|b| *b == b':' || *b == b';') => {}
+        Some(b' ')
+            if line[i..]
+                .iter()
+                .find(|b| **b != b' ')
+                .is_some_and(|b| *b == b':' || *b == b';') => {}
         _ => {
-            let kind = if line.contains(&b':') { LineErrorKind::InvalidName } else { LineErrorKind::MissingColon };
+            let kind = if line.contains(&b':') {
+                LineErrorKind::InvalidName
+            } else {
+                LineErrorKind::MissingColon
+            };
             return Err((kind, col(i)));
         }
     }
@@ -376,7 +400,10 @@ fn split_header(line: &[u8]) -> Result<Header, (LineErrorKind, u32)> {
         let mut values = Vec::new();
         loop {
             if line.get(i) == Some(&b'"') {
-                let close = line[i + 1..].iter().position(|b| *b == b'"').ok_or((LineErrorKind::UnterminatedQuote, col(i)))?;
+                let close = line[i + 1..]
+                    .iter()
+                    .position(|b| *b == b'"')
+                    .ok_or((LineErrorKind::UnterminatedQuote, col(i)))?;
                 values.push(i + 1..i + 1 + close);
                 i += close + 2;
                 // Skip anything between the closing quote and the next delimiter.
@@ -401,7 +428,12 @@ fn split_header(line: &[u8]) -> Result<Header, (LineErrorKind, u32)> {
     if line.get(i) != Some(&b':') {
         return Err((LineErrorKind::MissingColon, col(i)));
     }
-    Ok(Header { group, name, params, value_start: i + 1 })
+    Ok(Header {
+        group,
+        name,
+        params,
+        value_start: i + 1,
+    })
 }
 
 fn trim_end(line: &[u8], start: usize, mut end: usize) -> usize {
@@ -438,7 +470,12 @@ mod tests {
 
     #[test]
     fn rfc5545_3_1_unfolds_any_line_end() {
-        for input in ["NOTE:ab\r\n c\r\nFN:x\r\n", "NOTE:ab\n c\nFN:x\n", "NOTE:ab\r c\rFN:x\r", "NOTE:ab\r\n\tc\r\nFN:x"] {
+        for input in [
+            "NOTE:ab\r\n c\r\nFN:x\r\n",
+            "NOTE:ab\n c\nFN:x\n",
+            "NOTE:ab\r c\rFN:x\r",
+            "NOTE:ab\r\n\tc\r\nFN:x",
+        ] {
             let lines = lex(input);
             assert_eq!(&*ok(&lines[0]).value, b"abc", "{input:?}");
             assert_eq!(ok(&lines[1]).line, 3);

@@ -44,34 +44,63 @@ pub fn parse_date_time(text: &str) -> Option<DateTimeValue> {
         return parse_time(time).map(DateTimeValue::Time);
     }
     match text.split_once(['T', 't']) {
-        Some((date, time)) => Some(DateTimeValue::DateTime { date: parse_date(date)?, time: parse_time(time)? }),
+        Some((date, time)) => Some(DateTimeValue::DateTime {
+            date: parse_date(date)?,
+            time: parse_time(time)?,
+        }),
         None => parse_date(text).map(DateTimeValue::Date),
     }
 }
 
 fn digits<T: std::str::FromStr>(text: &str) -> Option<T> {
-    (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())).then(|| text.parse().ok()).flatten()
+    (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
 }
 
 fn parse_date(text: &str) -> Option<Date> {
     let date = if let Some(rest) = text.strip_prefix("--") {
         // --MMDD, --MM, ---DD (RFC 6350 §4.3.1)
         if let Some(day) = rest.strip_prefix('-') {
-            Date { year: None, month: None, day: Some(digits(day)?) }
+            Date {
+                year: None,
+                month: None,
+                day: Some(digits(day)?),
+            }
         } else {
             let rest = rest.replace('-', "");
             match rest.len() {
-                2 => Date { year: None, month: Some(digits(&rest)?), day: None },
-                4 => Date { year: None, month: Some(digits(&rest[..2])?), day: Some(digits(&rest[2..])?) },
+                2 => Date {
+                    year: None,
+                    month: Some(digits(&rest)?),
+                    day: None,
+                },
+                4 => Date {
+                    year: None,
+                    month: Some(digits(&rest[..2])?),
+                    day: Some(digits(&rest[2..])?),
+                },
                 _ => return None,
             }
         }
     } else {
         let compact: String = text.chars().filter(|c| *c != '-').collect();
         match (compact.len(), text.contains('-')) {
-            (8, _) => Date { year: Some(digits(&compact[..4])?), month: Some(digits(&compact[4..6])?), day: Some(digits(&compact[6..])?) },
-            (6, true) => Date { year: Some(digits(&compact[..4])?), month: Some(digits(&compact[4..])?), day: None },
-            (4, false) => Date { year: Some(digits(&compact)?), month: None, day: None },
+            (8, _) => Date {
+                year: Some(digits(&compact[..4])?),
+                month: Some(digits(&compact[4..6])?),
+                day: Some(digits(&compact[6..])?),
+            },
+            (6, true) => Date {
+                year: Some(digits(&compact[..4])?),
+                month: Some(digits(&compact[4..])?),
+                day: None,
+            },
+            (4, false) => Date {
+                year: Some(digits(&compact)?),
+                month: None,
+                day: None,
+            },
             _ => return None,
         }
     };
@@ -98,7 +127,13 @@ fn parse_time(text: &str) -> Option<Time> {
         2 => (digits(compact)?, 0, 0),
         _ => return None,
     };
-    (hour <= 24 && minute <= 59 && second <= 60).then_some(Time { hour, minute, second, utc, offset_minutes })
+    (hour <= 24 && minute <= 59 && second <= 60).then_some(Time {
+        hour,
+        minute,
+        second,
+        utc,
+        offset_minutes,
+    })
 }
 
 fn parse_offset_minutes(text: &str) -> Option<i16> {
@@ -242,14 +277,22 @@ pub fn parse_recur(text: &str) -> Option<Recur> {
     let parts: Option<Vec<_>> = text
         .split(';')
         .filter(|part| !part.is_empty())
-        .map(|part| part.split_once('=').map(|(k, v)| (k.trim().to_ascii_uppercase(), v.trim().to_owned())))
+        .map(|part| {
+            part.split_once('=')
+                .map(|(k, v)| (k.trim().to_ascii_uppercase(), v.trim().to_owned()))
+        })
         .collect();
     let parts = parts?;
     parts.iter().any(|(k, _)| k == "FREQ").then_some(Recur { parts })
 }
 
 pub fn format_recur(recur: &Recur) -> String {
-    recur.parts.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";")
+    recur
+        .parts
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// UTC-OFFSET: `+HHMM[SS]` / `-HHMM[SS]`, in seconds.
@@ -272,7 +315,11 @@ pub fn format_utc_offset(seconds: i32) -> String {
     let sign = if seconds < 0 { '-' } else { '+' };
     let s = seconds.unsigned_abs();
     let (h, m, sec) = (s / 3600, s / 60 % 60, s % 60);
-    if sec == 0 { format!("{sign}{h:02}{m:02}") } else { format!("{sign}{h:02}{m:02}{sec:02}") }
+    if sec == 0 {
+        format!("{sign}{h:02}{m:02}")
+    } else {
+        format!("{sign}{h:02}{m:02}{sec:02}")
+    }
 }
 
 #[cfg(test)]
@@ -282,7 +329,10 @@ mod tests {
     #[test]
     fn dates_in_basic_and_extended_forms_are_one_value() {
         assert_eq!(parse_date_times("1996-04-15"), parse_date_times("19960415"));
-        assert_eq!(parse_date_times("1996-04-15T10:22:00Z"), parse_date_times("19960415T102200Z"));
+        assert_eq!(
+            parse_date_times("1996-04-15T10:22:00Z"),
+            parse_date_times("19960415T102200Z")
+        );
         let partial = parse_date_times("--0415").unwrap();
         assert_eq!(format_date_times(&partial, DateStyle::Basic), "--0415");
         assert!(parse_date_times("19961345").is_none());
@@ -291,7 +341,13 @@ mod tests {
 
     #[test]
     fn lists_and_periods_round_trip() {
-        for text in ["20240105T090000Z,20240112T090000Z", "19970101T180000Z/PT5H30M", "19970101T180000Z/19970102T070000Z", "20240105", "T102200-0500"] {
+        for text in [
+            "20240105T090000Z,20240112T090000Z",
+            "19970101T180000Z/PT5H30M",
+            "19970101T180000Z/19970102T070000Z",
+            "20240105",
+            "T102200-0500",
+        ] {
             let parsed = parse_date_times(text).unwrap();
             assert_eq!(format_date_times(&parsed, DateStyle::Basic), text);
         }
@@ -314,6 +370,9 @@ mod tests {
         assert!(parse_recur("BYDAY=MO").is_none());
         assert_eq!(parse_utc_offset("-0500"), Some(-18_000));
         assert_eq!(format_utc_offset(19_800), "+0530");
-        assert_eq!(parse_utc_offset("+053045").map(format_utc_offset).as_deref(), Some("+053045"));
+        assert_eq!(
+            parse_utc_offset("+053045").map(format_utc_offset).as_deref(),
+            Some("+053045")
+        );
     }
 }

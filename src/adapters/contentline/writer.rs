@@ -129,6 +129,9 @@ mod tests {
             Param::new(ParamName::Type, vec!["work".into()]),
         ]);
         writer.line(Some("item1"), "ADR", &params, ";;x");
-        assert_eq!(String::from_utf8(writer.finish()).unwrap(), "item1.ADR;LABEL=a^nb ^'c^';TYPE=work:;;x\r\n");
+        assert_eq!(
+            String::from_utf8(writer.finish()).unwrap(),
+            "item1.ADR;LABEL=a^nb ^'c^';TYPE=work:;;x\r\n"
+        );
     }
 }

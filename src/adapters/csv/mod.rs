@@ -12,9 +12,17 @@ pub enum CsvDialect {
 }
 
 pub fn parse(_input: &[u8]) -> Result<Vec<Record>, FormatError> {
-    Err(FormatError::new(0, 0, FormatErrorKind::Syntax("CSV adapter not built yet".into())))
+    Err(FormatError::new(
+        0,
+        0,
+        FormatErrorKind::Syntax("CSV adapter not built yet".into()),
+    ))
 }
 
 pub fn render(_records: &[Record], _dialect: CsvDialect) -> Result<Vec<u8>, FormatError> {
-    Err(FormatError::new(0, 0, FormatErrorKind::Unrenderable("CSV adapter not built yet".into())))
+    Err(FormatError::new(
+        0,
+        0,
+        FormatErrorKind::Unrenderable("CSV adapter not built yet".into()),
+    ))
 }

@@ -12,9 +12,17 @@ pub enum VCardVersion {
 }
 
 pub fn parse(_input: &[u8]) -> Result<Vec<Record>, FormatError> {
-    Err(FormatError::new(0, 0, FormatErrorKind::Syntax("vCard adapter not built yet".into())))
+    Err(FormatError::new(
+        0,
+        0,
+        FormatErrorKind::Syntax("vCard adapter not built yet".into()),
+    ))
 }
 
 pub fn render(_record: &Record, _version: VCardVersion) -> Result<Vec<u8>, FormatError> {
-    Err(FormatError::new(0, 0, FormatErrorKind::Unrenderable("vCard adapter not built yet".into())))
+    Err(FormatError::new(
+        0,
+        0,
+        FormatErrorKind::Unrenderable("vCard adapter not built yet".into()),
+    ))
 }
