@@ -8,6 +8,8 @@
 //!
 //! - [`universal`]: the universal record model and change transactions.
 //! - [`adapters`]: vCard, iCalendar, CSV and JSON formats to and from the model.
+//! - [`store`]: persistence on SQLite (embedded default) or PostgreSQL.
 
 pub mod adapters;
+pub mod store;
 pub mod universal;

@@ -1,6 +1,8 @@
 //! Shared test support: the real-world corpus in `../shared/fixtures/realworld`.
 #![allow(dead_code)]
 
+pub mod stores;
+
 use std::path::PathBuf;
 
 /// One file of the real-world corpus, from its MANIFEST.tsv.

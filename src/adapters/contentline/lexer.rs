@@ -236,10 +236,16 @@ fn join<'a>(input: &'a [u8], segments: &[Range<usize>]) -> Cow<'a, [u8]> {
     Cow::Owned(joined)
 }
 
+/// Byte ranges of one parameter's name (absent for 2.1 bare values) and values.
+struct ParamSpan {
+    name: Option<Range<usize>>,
+    values: Vec<Range<usize>>,
+}
+
 struct Header {
     group: Option<Range<usize>>,
     name: Range<usize>,
-    params: Vec<(Option<Range<usize>>, Vec<Range<usize>>)>,
+    params: Vec<ParamSpan>,
     value_start: usize,
 }
 
@@ -259,9 +265,9 @@ impl Header {
             params: self
                 .params
                 .iter()
-                .map(|(name, values)| RawParam {
-                    name: name.as_ref().map(text),
-                    values: values.iter().map(|r| param_value(&bytes[r.clone()])).collect(),
+                .map(|span| RawParam {
+                    name: span.name.as_ref().map(text),
+                    values: span.values.iter().map(|r| param_value(&bytes[r.clone()])).collect(),
                 })
                 .collect(),
             value: Cow::Borrowed(&bytes[self.value_start..]),
@@ -392,7 +398,9 @@ fn split_header(line: &[u8]) -> Result<Header, (LineErrorKind, u32)> {
         if line[i] != b'=' {
             // vCard 2.1 bare parameter.
             let end = trim_end(line, name_start, i);
-            params.push((None, vec![name_start..end]));
+            let mut values = Vec::with_capacity(1);
+            values.push(name_start..end);
+            params.push(ParamSpan { name: None, values });
             continue;
         }
         let name_range = name_start..trim_end(line, name_start, i);
@@ -423,7 +431,7 @@ fn split_header(line: &[u8]) -> Result<Header, (LineErrorKind, u32)> {
                 _ => return Err((LineErrorKind::MissingColon, col(i))),
             }
         }
-        params.push((Some(name_range), values));
+        params.push(ParamSpan { name: Some(name_range), values });
     }
     if line.get(i) != Some(&b':') {
         return Err((LineErrorKind::MissingColon, col(i)));

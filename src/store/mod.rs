@@ -1,0 +1,175 @@
+//! Persistence: application objects, the change log, accounts and leases,
+//! behind traits split by capability ([`ObjectStore`], [`ChangeLog`],
+//! [`Accounts`], [`Locks`]), implemented once with sqlx for SQLite (the
+//! embedded default) and PostgreSQL (scale-out) — see [`SqlStore`].
+//!
+//! Owns: tables, transactions, durability. Every write that returns `Ok` is
+//! committed. Must not know: formats (records arrive as universal
+//! [`Record`]s), the delta engine, HTTP.
+
+mod error;
+mod sql;
+mod types;
+
+use std::future::Future;
+
+pub use error::StoreError;
+pub use sql::SqlStore;
+pub use types::*;
+
+use crate::universal::{CollectionId, DeviceId, ObjectName, Seq, Timestamp, Uid};
+
+/// Application objects: current state, original bytes, version, ETag, tombstones.
+pub trait ObjectStore {
+    /// The object at `name`, including a tombstone.
+    fn object(
+        &self,
+        collection: &CollectionId,
+        name: &ObjectName,
+    ) -> impl Future<Output = Result<Option<StoredObject>, StoreError>> + Send;
+
+    /// The live object with this UID.
+    fn object_by_uid(
+        &self,
+        collection: &CollectionId,
+        uid: &Uid,
+    ) -> impl Future<Output = Result<Option<StoredObject>, StoreError>> + Send;
+
+    /// Several objects by name (multiget); missing names are left out.
+    fn objects(
+        &self,
+        collection: &CollectionId,
+        names: &[ObjectName],
+    ) -> impl Future<Output = Result<Vec<StoredObject>, StoreError>> + Send;
+
+    /// Every live object's summary (no bodies), ordered by name.
+    fn list_objects(
+        &self,
+        collection: &CollectionId,
+    ) -> impl Future<Output = Result<Vec<ObjectSummary>, StoreError>> + Send;
+
+    /// Writes one object version and its change-log row in one transaction.
+    /// Fails with [`StoreError::VersionMismatch`] when the stored version is
+    /// not the expected one, [`StoreError::DuplicateTransaction`] when the
+    /// txid was already applied, [`StoreError::UidConflict`] when another
+    /// live object holds the UID.
+    fn commit(&self, write: ObjectWrite) -> impl Future<Output = Result<Seq, StoreError>> + Send;
+
+    /// Writes many objects in one transaction (import). All or nothing.
+    fn commit_batch(&self, writes: Vec<ObjectWrite>) -> impl Future<Output = Result<Vec<Seq>, StoreError>> + Send;
+}
+
+/// The change log: positions, "what changed since", retention.
+pub trait ChangeLog {
+    /// The collection's latest position (its CTag and sync token).
+    fn current_seq(&self, collection: &CollectionId) -> impl Future<Output = Result<Seq, StoreError>> + Send;
+
+    /// Up to `limit` log rows after `since`, oldest first. Reads only rows
+    /// after `since` (an index range scan): O(changes), never O(collection).
+    fn changes_since(
+        &self,
+        collection: &CollectionId,
+        since: Seq,
+        limit: u32,
+    ) -> impl Future<Output = Result<ChangesSince, StoreError>> + Send;
+
+    /// Deletes log rows every active device has read past and that are
+    /// older than `before`; returns how many went.
+    fn prune(
+        &self,
+        collection: &CollectionId,
+        before: Timestamp,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Records how far a device has read a collection's log.
+    fn set_cursor(
+        &self,
+        device: &DeviceId,
+        collection: &CollectionId,
+        seq: Seq,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn cursor(
+        &self,
+        device: &DeviceId,
+        collection: &CollectionId,
+    ) -> impl Future<Output = Result<Option<Seq>, StoreError>> + Send;
+}
+
+/// Users, devices, collections and grants.
+pub trait Accounts {
+    fn create_user(&self, user: &User) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn user(&self, name: &str) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+    fn list_users(&self) -> impl Future<Output = Result<Vec<User>, StoreError>> + Send;
+    fn set_password_hash(&self, name: &str, hash: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn delete_user(&self, name: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn create_device(&self, device: &Device) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn device(&self, id: &DeviceId) -> impl Future<Output = Result<Option<Device>, StoreError>> + Send;
+    fn list_devices(&self, user: &str) -> impl Future<Output = Result<Vec<Device>, StoreError>> + Send;
+    fn revoke_device(&self, id: &DeviceId, at: Timestamp) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn create_collection(&self, collection: &Collection) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn collection(&self, id: &CollectionId) -> impl Future<Output = Result<Option<Collection>, StoreError>> + Send;
+    fn list_collections(&self, owner: &str) -> impl Future<Output = Result<Vec<Collection>, StoreError>> + Send;
+    fn update_collection(&self, collection: &Collection) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn delete_collection(&self, id: &CollectionId) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn set_grant(
+        &self,
+        collection: &CollectionId,
+        user: &str,
+        access: Access,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn revoke_grant(
+        &self,
+        collection: &CollectionId,
+        user: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// What `user` may do with `collection`: owners write, grantees as granted.
+    fn access(
+        &self,
+        collection: &CollectionId,
+        user: &str,
+    ) -> impl Future<Output = Result<Option<Access>, StoreError>> + Send;
+}
+
+/// Collection leases: one writer at a time, across processes sharing a database.
+pub trait Locks {
+    /// Takes the lease, or renews it when `holder` already has it. Another
+    /// holder's unexpired lease gives [`StoreError::Locked`].
+    fn acquire(
+        &self,
+        collection: &CollectionId,
+        holder: &str,
+        ttl_ms: i64,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Lease, StoreError>> + Send;
+
+    /// Extends a lease `holder` holds; [`StoreError::NotFound`] when it does not.
+    fn renew(
+        &self,
+        collection: &CollectionId,
+        holder: &str,
+        ttl_ms: i64,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Lease, StoreError>> + Send;
+
+    /// Releases `holder`'s lease; false when it held none.
+    fn release(&self, collection: &CollectionId, holder: &str)
+    -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// The unexpired lease on a collection, if any.
+    fn lease(
+        &self,
+        collection: &CollectionId,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Option<Lease>, StoreError>> + Send;
+
+    /// Every unexpired lease.
+    fn list_leases(&self, now: Timestamp) -> impl Future<Output = Result<Vec<Lease>, StoreError>> + Send;
+
+    /// Releases whatever lease a collection has (administrators).
+    fn force_release(&self, collection: &CollectionId) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}

@@ -1,0 +1,133 @@
+//! [`ChangeLog`] on SQL: positions, reads after a position, retention, device cursors.
+
+use sqlx::Row;
+
+use super::SqlStore;
+use super::rows::{self, CHANGE_COLUMNS};
+use crate::store::{ChangeLog, ChangesSince, StoreError};
+use crate::universal::{CollectionId, DeviceId, Seq, Timestamp};
+
+impl SqlStore {
+    /// (latest position, pruned-through position) of a collection.
+    async fn positions(&self, collection: &CollectionId) -> Result<(Seq, Seq), StoreError> {
+        let row = sqlx::query("SELECT last_seq, pruned_seq FROM collections WHERE id = $1")
+            .bind(collection.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("collection {collection}")))?;
+        Ok((Seq(row.try_get("last_seq")?), Seq(row.try_get("pruned_seq")?)))
+    }
+}
+
+impl ChangeLog for SqlStore {
+    async fn current_seq(&self, collection: &CollectionId) -> Result<Seq, StoreError> {
+        Ok(self.positions(collection).await?.0)
+    }
+
+    async fn changes_since(
+        &self,
+        collection: &CollectionId,
+        since: Seq,
+        limit: u32,
+    ) -> Result<ChangesSince, StoreError> {
+        let (latest, pruned) = self.positions(collection).await?;
+        if since < pruned {
+            return Err(StoreError::TokenExpired {
+                given: since,
+                oldest: pruned,
+            });
+        }
+        if since > latest {
+            return Err(StoreError::FuturePosition { given: since, latest });
+        }
+        let sql =
+            format!("SELECT {CHANGE_COLUMNS} FROM changes WHERE collection_id = $1 AND seq > $2 ORDER BY seq LIMIT $3");
+        let fetched = sqlx::query(&sql)
+            .bind(collection.as_str())
+            .bind(since.0)
+            .bind(i64::from(limit) + 1)
+            .fetch_all(&self.pool)
+            .await?;
+        let more = fetched.len() > limit as usize;
+        let changes = fetched
+            .iter()
+            .take(limit as usize)
+            .map(rows::change)
+            .collect::<Result<Vec<_>, _>>()?;
+        // Advance only to what was read: a later commit is picked up next time.
+        let next = changes.last().map_or(since, |c| c.seq);
+        Ok(ChangesSince { changes, next, more })
+    }
+
+    async fn prune(&self, collection: &CollectionId, before: Timestamp) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let locked = sqlx::query("UPDATE collections SET last_seq = last_seq WHERE id = $1")
+            .bind(collection.as_str())
+            .execute(&mut *tx)
+            .await?;
+        if locked.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("collection {collection}")));
+        }
+        // Active (unrevoked) devices hold the log back at their cursor.
+        let row = sqlx::query(
+            "SELECT MIN(c.seq) AS min_seq FROM device_cursors c JOIN devices d ON d.id = c.device_id \
+             WHERE c.collection_id = $1 AND d.revoked_at IS NULL",
+        )
+        .bind(collection.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+        let held_at: Option<i64> = row.try_get("min_seq")?;
+        let row =
+            sqlx::query("SELECT MAX(seq) AS horizon FROM changes WHERE collection_id = $1 AND at < $2 AND seq <= $3")
+                .bind(collection.as_str())
+                .bind(before.0)
+                .bind(held_at.unwrap_or(i64::MAX))
+                .fetch_one(&mut *tx)
+                .await?;
+        let Some(horizon) = row.try_get::<Option<i64>, _>("horizon")? else {
+            return Ok(0);
+        };
+        let deleted = sqlx::query("DELETE FROM changes WHERE collection_id = $1 AND seq <= $2")
+            .bind(collection.as_str())
+            .bind(horizon)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query("UPDATE collections SET pruned_seq = $2 WHERE id = $1 AND pruned_seq < $2")
+            .bind(collection.as_str())
+            .bind(horizon)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(deleted)
+    }
+
+    async fn set_cursor(
+        &self,
+        device: &DeviceId,
+        collection: &CollectionId,
+        seq: Seq,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO device_cursors (device_id, collection_id, seq, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (device_id, collection_id) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at",
+        )
+        .bind(device.as_str())
+        .bind(collection.as_str())
+        .bind(seq.0)
+        .bind(at.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn cursor(&self, device: &DeviceId, collection: &CollectionId) -> Result<Option<Seq>, StoreError> {
+        let row = sqlx::query("SELECT seq FROM device_cursors WHERE device_id = $1 AND collection_id = $2")
+            .bind(device.as_str())
+            .bind(collection.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("seq").map(Seq)).transpose()?)
+    }
+}

@@ -1,0 +1,198 @@
+//! [`ObjectStore`] on SQL: objects and their change-log rows, written together.
+
+use sqlx::{Any, Row, Transaction};
+
+use super::rows::{self, OBJECT_COLUMNS};
+use super::{IN_CHUNK, SqlStore};
+use crate::store::{Expected, ObjectStore, ObjectSummary, ObjectWrite, StoreError, StoredObject};
+use crate::universal::{CollectionId, ObjectName, Op, Seq, Uid, Version};
+
+impl ObjectStore for SqlStore {
+    async fn object(&self, collection: &CollectionId, name: &ObjectName) -> Result<Option<StoredObject>, StoreError> {
+        let sql = format!("SELECT {OBJECT_COLUMNS} FROM objects WHERE collection_id = $1 AND name = $2");
+        let row = sqlx::query(&sql)
+            .bind(collection.as_str())
+            .bind(name.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rows::object).transpose()
+    }
+
+    async fn object_by_uid(&self, collection: &CollectionId, uid: &Uid) -> Result<Option<StoredObject>, StoreError> {
+        let sql = format!("SELECT {OBJECT_COLUMNS} FROM objects WHERE collection_id = $1 AND uid = $2 AND deleted = 0");
+        let row = sqlx::query(&sql)
+            .bind(collection.as_str())
+            .bind(uid.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rows::object).transpose()
+    }
+
+    async fn objects(&self, collection: &CollectionId, names: &[ObjectName]) -> Result<Vec<StoredObject>, StoreError> {
+        let mut found = Vec::with_capacity(names.len());
+        for chunk in names.chunks(IN_CHUNK) {
+            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT {OBJECT_COLUMNS} FROM objects WHERE collection_id = $1 AND name IN ({}) ORDER BY name",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(collection.as_str());
+            for name in chunk {
+                query = query.bind(name.as_str());
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                found.push(rows::object(&row)?);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn list_objects(&self, collection: &CollectionId) -> Result<Vec<ObjectSummary>, StoreError> {
+        let sql = "SELECT name, uid, version, etag, format, LENGTH(original) AS size, modified_seq \
+                   FROM objects WHERE collection_id = $1 AND deleted = 0 ORDER BY name";
+        let rows = sqlx::query(sql).bind(collection.as_str()).fetch_all(&self.pool).await?;
+        rows.iter().map(rows::summary).collect()
+    }
+
+    async fn commit(&self, write: ObjectWrite) -> Result<Seq, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let seq = commit_in(&mut tx, &write).await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    async fn commit_batch(&self, writes: Vec<ObjectWrite>) -> Result<Vec<Seq>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut seqs = Vec::with_capacity(writes.len());
+        for write in &writes {
+            seqs.push(commit_in(&mut tx, write).await?);
+        }
+        tx.commit().await?;
+        Ok(seqs)
+    }
+}
+
+/// One object write inside a transaction: lock, check, log, store.
+async fn commit_in(tx: &mut Transaction<'_, Any>, write: &ObjectWrite) -> Result<Seq, StoreError> {
+    let t = &write.transaction;
+    let collection = t.collection.as_str();
+    // Lock the collection row first (see the module doc of `sql`).
+    let locked = sqlx::query("UPDATE collections SET last_seq = last_seq WHERE id = $1")
+        .bind(collection)
+        .execute(&mut **tx)
+        .await?;
+    if locked.rows_affected() == 0 {
+        return Err(StoreError::NotFound(format!("collection {collection}")));
+    }
+    let applied = sqlx::query("SELECT seq FROM changes WHERE collection_id = $1 AND txid = $2")
+        .bind(collection)
+        .bind(t.txid.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some(row) = applied {
+        return Err(StoreError::DuplicateTransaction {
+            seq: Seq(row.try_get("seq")?),
+        });
+    }
+    check_expected(tx, write).await?;
+    if t.op != Op::Delete {
+        check_uid_free(tx, write).await?;
+    }
+
+    let changes = serde_json::to_string(&t.changes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let conflicts = write.conflicts.as_ref().map(|c| c.to_string());
+    let op = match t.op {
+        Op::Create => "create",
+        Op::Update => "update",
+        Op::Delete => "delete",
+    };
+    let row = sqlx::query(
+        "INSERT INTO changes (collection_id, object_name, uid, op, txid, origin, base_version, new_version, at, changes, conflicts) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING seq",
+    )
+    .bind(collection)
+    .bind(write.name.as_str())
+    .bind(t.uid.as_str())
+    .bind(op)
+    .bind(t.txid.as_str())
+    .bind(t.origin.as_str())
+    .bind(t.base_version.map(|v| v.0 as i64))
+    .bind(t.new_version.0 as i64)
+    .bind(t.at.0)
+    .bind(changes)
+    .bind(conflicts)
+    .fetch_one(&mut **tx)
+    .await?;
+    let seq: i64 = row.try_get("seq")?;
+
+    let record = serde_json::to_string(&write.record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO objects (collection_id, name, uid, version, etag, format, original, record, deleted, modified_seq, modified_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (collection_id, name) DO UPDATE SET uid = excluded.uid, version = excluded.version, \
+         etag = excluded.etag, format = excluded.format, original = excluded.original, record = excluded.record, \
+         deleted = excluded.deleted, modified_seq = excluded.modified_seq, modified_at = excluded.modified_at",
+    )
+    .bind(collection)
+    .bind(write.name.as_str())
+    .bind(t.uid.as_str())
+    .bind(t.new_version.0 as i64)
+    .bind(write.etag.as_str())
+    .bind(write.content_type.as_str())
+    .bind(write.original.as_slice())
+    .bind(record)
+    .bind(i64::from(t.op == Op::Delete))
+    .bind(seq)
+    .bind(t.at.0)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE collections SET last_seq = $2 WHERE id = $1")
+        .bind(collection)
+        .bind(seq)
+        .execute(&mut **tx)
+        .await?;
+    Ok(Seq(seq))
+}
+
+async fn check_expected(tx: &mut Transaction<'_, Any>, write: &ObjectWrite) -> Result<(), StoreError> {
+    let current = sqlx::query("SELECT version, deleted FROM objects WHERE collection_id = $1 AND name = $2")
+        .bind(write.transaction.collection.as_str())
+        .bind(write.name.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+    let live_version = match current {
+        Some(row) if row.try_get::<i64, _>("deleted")? == 0 => Some(Version(row.try_get::<i64, _>("version")? as u64)),
+        _ => None,
+    };
+    let matches = match write.expected {
+        Expected::Absent => live_version.is_none(),
+        Expected::Version(v) => live_version == Some(v),
+    };
+    if matches {
+        return Ok(());
+    }
+    let expected = match write.expected {
+        Expected::Absent => None,
+        Expected::Version(v) => Some(v),
+    };
+    Err(StoreError::VersionMismatch {
+        expected,
+        found: live_version,
+    })
+}
+
+async fn check_uid_free(tx: &mut Transaction<'_, Any>, write: &ObjectWrite) -> Result<(), StoreError> {
+    let holder =
+        sqlx::query("SELECT name FROM objects WHERE collection_id = $1 AND uid = $2 AND deleted = 0 AND name <> $3")
+            .bind(write.transaction.collection.as_str())
+            .bind(write.transaction.uid.as_str())
+            .bind(write.name.as_str())
+            .fetch_optional(&mut **tx)
+            .await?;
+    match holder {
+        Some(row) => Err(StoreError::UidConflict {
+            existing: ObjectName(row.try_get("name")?),
+        }),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,436 @@
+//! The store contract: one suite of behaviours, run against SQLite always and
+//! against PostgreSQL when `PIMGATE_TEST_POSTGRES_URL` is set (CI sets it).
+
+mod common;
+
+use common::stores::{self, TestStore};
+use pimgate::store::{
+    Access, Accounts, ChangeLog, Collection, CollectionKind, Device, Expected, Locks, ObjectStore, ObjectWrite,
+    StoreError, User,
+};
+use pimgate::universal::{
+    ChangeTransaction, CollectionId, Component, ComponentName, DeviceId, ETag, ObjectName, Op, Prop, PropName, Record,
+    Seq, Timestamp, TxId, Uid, Value, Version,
+};
+
+const T0: Timestamp = Timestamp(1_700_000_000_000);
+
+fn contact(uid: &str, name: &str) -> Record {
+    let mut root = Component::new(ComponentName::VCard);
+    root.props.push(Prop::new(PropName::Version, Value::Text("4.0".into())));
+    root.props.push(Prop::new(PropName::Uid, Value::Text(uid.into())));
+    root.props.push(Prop::new(PropName::Fn, Value::Text(name.into())));
+    Record::new(root, None)
+}
+
+struct Write<'a> {
+    collection: &'a CollectionId,
+    name: &'a str,
+    uid: &'a str,
+    op: Op,
+    expected: Expected,
+    version: u64,
+    txid: &'a str,
+    at: i64,
+}
+
+impl Write<'_> {
+    fn build(&self) -> ObjectWrite {
+        ObjectWrite {
+            expected: self.expected,
+            name: ObjectName(self.name.into()),
+            etag: ETag(format!("{}-{}", self.uid, self.version)),
+            content_type: "text/vcard; version=4.0".into(),
+            original: format!("BEGIN:VCARD\r\nUID:{}\r\nEND:VCARD\r\n", self.uid).into_bytes(),
+            record: contact(self.uid, self.name),
+            transaction: ChangeTransaction {
+                txid: TxId(self.txid.into()),
+                collection: self.collection.clone(),
+                uid: Uid(self.uid.into()),
+                op: self.op,
+                base_version: match self.expected {
+                    Expected::Absent => None,
+                    Expected::Version(v) => Some(v),
+                },
+                new_version: Version(self.version),
+                origin: DeviceId("test".into()),
+                at: Timestamp(T0.0 + self.at),
+                changes: Vec::new(),
+            },
+            conflicts: None,
+        }
+    }
+}
+
+fn create<'a>(collection: &'a CollectionId, name: &'a str, uid: &'a str, txid: &'a str) -> ObjectWrite {
+    Write {
+        collection,
+        name,
+        uid,
+        op: Op::Create,
+        expected: Expected::Absent,
+        version: 1,
+        txid,
+        at: 0,
+    }
+    .build()
+}
+
+/// A user `alice` with an address book; returns its id.
+async fn setup(s: &TestStore) -> CollectionId {
+    let user = User {
+        name: "alice".into(),
+        password_hash: "$argon2id$fake".into(),
+        created_at: T0,
+    };
+    s.store.create_user(&user).await.unwrap();
+    let collection = Collection::new("alice", "contacts", CollectionKind::AddressBook, T0);
+    s.store.create_collection(&collection).await.unwrap();
+    collection.id
+}
+
+async fn accounts_and_grants(s: TestStore) {
+    let id = setup(&s).await;
+    let store = &s.store;
+    let bob = User {
+        name: "bob".into(),
+        password_hash: "h".into(),
+        created_at: T0,
+    };
+    store.create_user(&bob).await.unwrap();
+    assert!(matches!(
+        store.create_user(&bob).await,
+        Err(StoreError::AlreadyExists(_))
+    ));
+    assert_eq!(store.list_users().await.unwrap().len(), 2);
+    assert_eq!(
+        store.access(&id, "alice").await.unwrap(),
+        Some(Access::Write),
+        "owners write"
+    );
+    assert_eq!(store.access(&id, "bob").await.unwrap(), None);
+    store.set_grant(&id, "bob", Access::Read).await.unwrap();
+    assert_eq!(store.access(&id, "bob").await.unwrap(), Some(Access::Read));
+    store.set_grant(&id, "bob", Access::Write).await.unwrap();
+    assert_eq!(store.access(&id, "bob").await.unwrap(), Some(Access::Write));
+    store.revoke_grant(&id, "bob").await.unwrap();
+    assert_eq!(store.access(&id, "bob").await.unwrap(), None);
+    assert!(matches!(
+        store.set_grant(&CollectionId("x/y".into()), "bob", Access::Read).await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    let device = Device {
+        id: DeviceId("d1".into()),
+        user: "alice".into(),
+        name: "phone".into(),
+        token_hash: "th".into(),
+        created_at: T0,
+        revoked_at: None,
+    };
+    store.create_device(&device).await.unwrap();
+    assert_eq!(store.device(&device.id).await.unwrap(), Some(device.clone()));
+    store.revoke_device(&device.id, T0).await.unwrap();
+    assert_eq!(store.device(&device.id).await.unwrap().unwrap().revoked_at, Some(T0));
+    assert!(matches!(
+        store.revoke_device(&device.id, T0).await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    let mut collection = store.collection(&id).await.unwrap().unwrap();
+    collection.display_name = Some("Contacts".into());
+    store.update_collection(&collection).await.unwrap();
+    assert_eq!(store.list_collections("alice").await.unwrap(), vec![collection]);
+    store.delete_collection(&id).await.unwrap();
+    assert_eq!(store.collection(&id).await.unwrap(), None);
+}
+
+async fn objects_and_preconditions(s: TestStore) {
+    let id = setup(&s).await;
+    let store = &s.store;
+    let seq1 = store.commit(create(&id, "a.vcf", "uid-a", "t1")).await.unwrap();
+    let seq2 = store.commit(create(&id, "b.vcf", "uid-b", "t2")).await.unwrap();
+    assert!(seq2 > seq1);
+    assert_eq!(
+        store.current_seq(&id).await.unwrap(),
+        seq2,
+        "the CTag is the latest position"
+    );
+
+    let a = store.object(&id, &ObjectName("a.vcf".into())).await.unwrap().unwrap();
+    assert_eq!((a.version, a.deleted, a.modified_seq), (Version(1), false, seq1));
+    assert_eq!(a.record, contact("uid-a", "a.vcf"));
+    assert_eq!(
+        store
+            .object_by_uid(&id, &Uid("uid-b".into()))
+            .await
+            .unwrap()
+            .unwrap()
+            .name
+            .as_str(),
+        "b.vcf"
+    );
+
+    // Creating over a live object, updating a stale version: rejected, nothing written.
+    let err = store.commit(create(&id, "a.vcf", "uid-a", "t3")).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::VersionMismatch {
+                expected: None,
+                found: Some(Version(1))
+            }
+        ),
+        "{err:?}"
+    );
+    let stale = Write {
+        collection: &id,
+        name: "a.vcf",
+        uid: "uid-a",
+        op: Op::Update,
+        expected: Expected::Version(Version(7)),
+        version: 8,
+        txid: "t4",
+        at: 1,
+    };
+    assert!(matches!(
+        store.commit(stale.build()).await,
+        Err(StoreError::VersionMismatch { .. })
+    ));
+    // Same txid again: idempotent, answers the first position.
+    let again = store.commit(create(&id, "c.vcf", "uid-c", "t1")).await.unwrap_err();
+    assert!(
+        matches!(again, StoreError::DuplicateTransaction { seq } if seq == seq1),
+        "{again:?}"
+    );
+    // Another resource with the same UID (RFC 6352 §6.3.2.1 no-uid-conflict).
+    let dup = store.commit(create(&id, "other.vcf", "uid-a", "t5")).await.unwrap_err();
+    assert!(
+        matches!(&dup, StoreError::UidConflict { existing } if existing.as_str() == "a.vcf"),
+        "{dup:?}"
+    );
+    assert_eq!(
+        store.current_seq(&id).await.unwrap(),
+        seq2,
+        "failed writes leave no log rows"
+    );
+
+    let update = Write {
+        collection: &id,
+        name: "a.vcf",
+        uid: "uid-a",
+        op: Op::Update,
+        expected: Expected::Version(Version(1)),
+        version: 2,
+        txid: "t6",
+        at: 2,
+    };
+    store.commit(update.build()).await.unwrap();
+    let delete = Write {
+        collection: &id,
+        name: "a.vcf",
+        uid: "uid-a",
+        op: Op::Delete,
+        expected: Expected::Version(Version(2)),
+        version: 3,
+        txid: "t7",
+        at: 3,
+    };
+    store.commit(delete.build()).await.unwrap();
+    let tombstone = store.object(&id, &ObjectName("a.vcf".into())).await.unwrap().unwrap();
+    assert!(tombstone.deleted);
+    let listed: Vec<_> = store
+        .list_objects(&id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.name.0)
+        .collect();
+    assert_eq!(listed, vec!["b.vcf"]);
+    // The UID is free again, and the name can be created anew over the tombstone.
+    store.commit(create(&id, "a.vcf", "uid-a", "t8")).await.unwrap();
+
+    let unknown = CollectionId("alice/none".into());
+    assert!(matches!(
+        store.commit(create(&unknown, "x", "x", "tx")).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn batches_are_all_or_nothing(s: TestStore) {
+    let id = setup(&s).await;
+    let store = &s.store;
+    let names: Vec<String> = (0..1200).map(|i| format!("{i:04}.vcf")).collect();
+    let writes: Vec<_> = names.iter().map(|n| create(&id, n, n, n)).collect();
+    let seqs = store.commit_batch(writes).await.unwrap();
+    assert_eq!(seqs.len(), 1200);
+    // More names than one IN (...) chunk holds.
+    let wanted: Vec<ObjectName> = names
+        .iter()
+        .map(|n| ObjectName(n.clone()))
+        .chain([ObjectName("missing".into())])
+        .collect();
+    assert_eq!(store.objects(&id, &wanted).await.unwrap().len(), 1200);
+
+    let before = store.current_seq(&id).await.unwrap();
+    let bad = vec![create(&id, "new1", "new1", "n1"), create(&id, "0001.vcf", "dup", "n2")];
+    assert!(store.commit_batch(bad).await.is_err());
+    assert_eq!(store.current_seq(&id).await.unwrap(), before);
+    assert!(
+        store.object(&id, &ObjectName("new1".into())).await.unwrap().is_none(),
+        "first write of a failed batch rolled back"
+    );
+}
+
+async fn change_log_positions_and_retention(s: TestStore) {
+    let id = setup(&s).await;
+    let store = &s.store;
+    let mut seqs = Vec::new();
+    for i in 0..10 {
+        let name = format!("{i}.vcf");
+        let mut write = create(&id, &name, &name, &name);
+        write.transaction.at = Timestamp(T0.0 + i * 1000);
+        seqs.push(store.commit(write).await.unwrap());
+    }
+    let all = store.changes_since(&id, Seq(0), 100).await.unwrap();
+    assert_eq!(all.changes.len(), 10);
+    assert!(!all.more);
+    assert_eq!(all.next, seqs[9]);
+    assert_eq!(all.changes[3].object.as_str(), "3.vcf");
+    assert_eq!(all.changes[3].op(), Op::Create);
+
+    let page = store.changes_since(&id, seqs[1], 3).await.unwrap();
+    assert_eq!(
+        page.changes.iter().map(|c| c.seq).collect::<Vec<_>>(),
+        seqs[2..5].to_vec()
+    );
+    assert!(page.more);
+    assert_eq!(page.next, seqs[4]);
+    let none = store.changes_since(&id, seqs[9], 10).await.unwrap();
+    assert!(none.changes.is_empty());
+    assert_eq!(none.next, seqs[9]);
+    assert!(matches!(
+        store.changes_since(&id, Seq(seqs[9].0 + 100), 10).await,
+        Err(StoreError::FuturePosition { .. })
+    ));
+
+    // A device that has read up to seqs[4] holds the log there.
+    let device = Device {
+        id: DeviceId("d".into()),
+        user: "alice".into(),
+        name: "laptop".into(),
+        token_hash: "h".into(),
+        created_at: T0,
+        revoked_at: None,
+    };
+    store.create_device(&device).await.unwrap();
+    store.set_cursor(&device.id, &id, seqs[4], T0).await.unwrap();
+    assert_eq!(store.cursor(&device.id, &id).await.unwrap(), Some(seqs[4]));
+    let pruned = store.prune(&id, Timestamp(T0.0 + 100_000)).await.unwrap();
+    assert_eq!(pruned, 5);
+    let expired = store.changes_since(&id, seqs[3], 10).await.unwrap_err();
+    assert!(
+        matches!(expired, StoreError::TokenExpired { oldest, .. } if oldest == seqs[4]),
+        "{expired:?}"
+    );
+    assert_eq!(store.changes_since(&id, seqs[4], 10).await.unwrap().changes.len(), 5);
+    // Age matters too: nothing younger than `before` goes.
+    assert_eq!(store.prune(&id, Timestamp(T0.0 + 7_500)).await.unwrap(), 0);
+    // A revoked device no longer holds the log.
+    store.revoke_device(&device.id, T0).await.unwrap();
+    assert_eq!(store.prune(&id, Timestamp(T0.0 + 7_500)).await.unwrap(), 3);
+}
+
+async fn leases(s: TestStore) {
+    let id = setup(&s).await;
+    let store = &s.store;
+    let lease = store.acquire(&id, "phone", 30_000, T0).await.unwrap();
+    assert_eq!(
+        (lease.holder.as_str(), lease.expires_at),
+        ("phone", Timestamp(T0.0 + 30_000))
+    );
+    let err = store
+        .acquire(&id, "laptop", 30_000, Timestamp(T0.0 + 1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Locked { holder, until } if holder == "phone" && *until == lease.expires_at),
+        "{err:?}"
+    );
+    // Re-acquiring is a renewal that keeps the acquisition time.
+    let renewed = store.acquire(&id, "phone", 60_000, Timestamp(T0.0 + 10)).await.unwrap();
+    assert_eq!(
+        (renewed.acquired_at, renewed.expires_at),
+        (T0, Timestamp(T0.0 + 60_010))
+    );
+    let kept = store.renew(&id, "phone", 1_000, Timestamp(T0.0 + 20)).await.unwrap();
+    assert_eq!(kept.expires_at, Timestamp(T0.0 + 1_020));
+    assert!(matches!(
+        store.renew(&id, "laptop", 1_000, T0).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(store.list_leases(T0).await.unwrap().len(), 1);
+    // Expired: frees itself.
+    let after = Timestamp(T0.0 + 1_021);
+    assert_eq!(store.lease(&id, after).await.unwrap(), None);
+    let taken = store.acquire(&id, "laptop", 30_000, after).await.unwrap();
+    assert_eq!(taken.holder, "laptop");
+    assert!(
+        !store.release(&id, "phone").await.unwrap(),
+        "the expired holder has nothing to release"
+    );
+    assert!(store.release(&id, "laptop").await.unwrap());
+    assert!(store.acquire(&id, "phone", 1, after).await.is_ok());
+    assert!(store.force_release(&id).await.unwrap());
+    assert!(matches!(
+        store.acquire(&CollectionId("no/such".into()), "x", 1, T0).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn reopening_keeps_everything(s: TestStore) {
+    let id = setup(&s).await;
+    s.store.commit(create(&id, "a.vcf", "uid-a", "t1")).await.unwrap();
+    s.store.close().await;
+    let reopened = pimgate::store::SqlStore::connect(&s.url).await.unwrap();
+    assert!(
+        reopened
+            .object(&id, &ObjectName("a.vcf".into()))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(reopened.changes_since(&id, Seq(0), 10).await.unwrap().changes.len(), 1);
+}
+
+macro_rules! contract {
+    ($($check:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $check() {
+                    super::$check(super::stores::sqlite().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $check() {
+                    if let Some(url) = super::stores::postgres_url() {
+                        super::$check(super::stores::postgres(&url).await).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    accounts_and_grants,
+    objects_and_preconditions,
+    batches_are_all_or_nothing,
+    change_log_positions_and_retention,
+    leases,
+    reopening_keeps_everything,
+);
