@@ -398,8 +398,9 @@ fn split_header(line: &[u8]) -> Result<Header, (LineErrorKind, u32)> {
         if line[i] != b'=' {
             // vCard 2.1 bare parameter.
             let end = trim_end(line, name_start, i);
-            let mut values = Vec::with_capacity(1);
-            values.push(name_start..end);
+            // One value: the bare parameter itself (a list of one range, not a range of indices).
+            #[allow(clippy::single_range_in_vec_init)]
+            let values = vec![name_start..end];
             params.push(ParamSpan { name: None, values });
             continue;
         }
