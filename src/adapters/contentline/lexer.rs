@@ -432,7 +432,10 @@ fn split_header(line: &[u8]) -> Result<Header, (LineErrorKind, u32)> {
                 _ => return Err((LineErrorKind::MissingColon, col(i))),
             }
         }
-        params.push(ParamSpan { name: Some(name_range), values });
+        params.push(ParamSpan {
+            name: Some(name_range),
+            values,
+        });
     }
     if line.get(i) != Some(&b':') {
         return Err((LineErrorKind::MissingColon, col(i)));
