@@ -12,9 +12,12 @@
 //! the real-world corpus (vCard text → JSContact → vCard text, counting
 //! property instances by name):
 //!
-//! - **Nothing is dropped.** Properties JSContact has no member for (X-*,
-//!   `item1.X-ABLABEL` groups, LABEL, ...) travel in the card's
-//!   `vCardProps` array (RFC 9555 §3.3) and come back.
+//! - **Dropped (calcard 0.3.14):** a second N (JSContact has one `name`);
+//!   in Apple-style labelled groups (`item1.TEL` + `item1.X-ABLabel`) the
+//!   label of a TEL, and once the grouped TEL itself (2 labels and 1 phone
+//!   of 96 cards). The test fails if this list changes.
+//! - Properties JSContact has no member for (X-*, LABEL, ...) travel in the
+//!   card's `vCardProps` array (RFC 9555 §3.3) and come back.
 //! - **Added:** `PROP-ID` parameters on properties that land in JSContact
 //!   maps (TEL, EMAIL, ADR, BDAY, ...: the map keys `k1`, `k2`, ...), a
 //!   `JSCOMPS` parameter on N and ADR recording component order
