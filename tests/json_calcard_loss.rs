@@ -62,7 +62,10 @@ fn report(kind: &str, units: usize, lost: &BTreeMap<String, i64>, added: &BTreeM
     println!("{kind}: {units} converted; lost {lost:?}; added {added:?}");
     let lost_names: BTreeSet<&str> = lost.keys().map(String::as_str).collect();
     let expected: BTreeSet<&str> = expected.iter().copied().collect();
-    assert_eq!(lost_names, expected, "{kind}: the observed losses differ from the documented ones");
+    assert_eq!(
+        lost_names, expected,
+        "{kind}: the observed losses differ from the documented ones"
+    );
 }
 
 fn corpus_texts(kind: &str, versions: &[&str]) -> Vec<String> {
@@ -82,9 +85,20 @@ fn jscontact_conversion_losses_are_the_documented_ones() {
             match parser.entry() {
                 Entry::VCard(card) => {
                     let mut delta = Counts::new();
-                    card.entries.iter().for_each(|e| add(&mut delta, e.name.as_str().to_ascii_uppercase(), weight(e.values.len())));
-                    let back = card.into_jscontact::<String, String>().into_vcard().expect("a Card converts back");
-                    back.entries.iter().for_each(|e| add(&mut delta, e.name.as_str().to_ascii_uppercase(), -weight(e.values.len())));
+                    card.entries
+                        .iter()
+                        .for_each(|e| add(&mut delta, e.name.as_str().to_ascii_uppercase(), weight(e.values.len())));
+                    let back = card
+                        .into_jscontact::<String, String>()
+                        .into_vcard()
+                        .expect("a Card converts back");
+                    back.entries.iter().for_each(|e| {
+                        add(
+                            &mut delta,
+                            e.name.as_str().to_ascii_uppercase(),
+                            -weight(e.values.len()),
+                        )
+                    });
                     deltas.push(delta);
                 }
                 Entry::Eof => break,
@@ -101,16 +115,27 @@ fn jscontact_conversion_losses_are_the_documented_ones() {
 fn jscalendar_conversion_losses_are_the_documented_ones() {
     let mut deltas = Vec::new();
     for text in corpus_texts("ical", &[]) {
-        let Ok(calendar) = calcard::icalendar::ICalendar::parse(&text) else { continue };
+        let Ok(calendar) = calcard::icalendar::ICalendar::parse(&text) else {
+            continue;
+        };
         let mut delta = Counts::new();
         count_calendar(&calendar, 1, &mut delta);
-        let back = calendar.into_jscalendar::<String, String>().into_icalendar().expect("a Group converts back");
+        let back = calendar
+            .into_jscalendar::<String, String>()
+            .into_icalendar()
+            .expect("a Group converts back");
         count_calendar(&back, -1, &mut delta);
         deltas.push(delta);
     }
     assert!(deltas.len() > 100, "only {} calendars in the corpus", deltas.len());
     let (lost, added) = net_changes(&deltas);
-    report("iCalendar → JSCalendar → iCalendar", deltas.len(), &lost, &added, CALENDAR_LOSSES);
+    report(
+        "iCalendar → JSCalendar → iCalendar",
+        deltas.len(),
+        &lost,
+        &added,
+        CALENDAR_LOSSES,
+    );
 }
 
 /// A property counts once per value (so three EXDATE lines equal one EXDATE

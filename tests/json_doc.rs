@@ -35,7 +35,11 @@ fn canonical<T: DeserializeOwned + Serialize>(text: &str) -> Result<(), String> 
     let typed: T = serde_json::from_str(text).map_err(|e| format!("does not deserialize: {e}"))?;
     let written = serde_json::to_value(&typed).map_err(|e| e.to_string())?;
     let shown: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    if written == shown { Ok(()) } else { Err(format!("serializes differently:\n{written}")) }
+    if written == shown {
+        Ok(())
+    } else {
+        Err(format!("serializes differently:\n{written}"))
+    }
 }
 
 fn check(kind: &str, text: &str) -> Result<(), String> {
@@ -59,7 +63,11 @@ fn every_json_example_in_the_universal_format_doc_is_canonical() {
     let blocks = json_blocks();
     let failures: Vec<String> = blocks
         .iter()
-        .filter_map(|(kind, text, line)| check(kind, text).err().map(|e| format!("docs/universal-format.md:{line} ({kind}): {e}")))
+        .filter_map(|(kind, text, line)| {
+            check(kind, text)
+                .err()
+                .map(|e| format!("docs/universal-format.md:{line} ({kind}): {e}"))
+        })
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(blocks.len() >= 20, "only {} json blocks", blocks.len());
@@ -70,17 +78,40 @@ fn every_value_type_has_an_example() {
     let shown: Vec<String> = json_blocks()
         .into_iter()
         .filter(|(kind, _, _)| kind == "Value")
-        .filter_map(|(_, text, _)| serde_json::from_str::<serde_json::Value>(&text).ok()?["type"].as_str().map(str::to_owned))
+        .filter_map(|(_, text, _)| {
+            serde_json::from_str::<serde_json::Value>(&text).ok()?["type"]
+                .as_str()
+                .map(str::to_owned)
+        })
         .collect();
-    for kind in ["text", "text-list", "structured", "uri", "binary", "date-times", "duration", "recur", "integer", "utc-offset", "boolean", "raw"] {
+    for kind in [
+        "text",
+        "text-list",
+        "structured",
+        "uri",
+        "binary",
+        "date-times",
+        "duration",
+        "recur",
+        "integer",
+        "utc-offset",
+        "boolean",
+        "raw",
+    ] {
         assert!(shown.iter().any(|s| s == kind), "no example of value type {kind}");
     }
 }
 
 #[test]
 fn a_doc_example_that_drifts_is_caught() {
-    assert!(check("Value", r#"{"type": "txt", "value": "a"}"#).is_err(), "an unknown value type must be caught");
+    assert!(
+        check("Value", r#"{"type": "txt", "value": "a"}"#).is_err(),
+        "an unknown value type must be caught"
+    );
     assert!(check("Blob", "{}").is_err(), "an unknown block type must be caught");
-    assert!(check("Value", r#"{"type": "duration", "value": {"minutes": 15}}"#).is_err(), "a non-canonical form must be caught");
+    assert!(
+        check("Value", r#"{"type": "duration", "value": {"minutes": 15}}"#).is_err(),
+        "a non-canonical form must be caught"
+    );
     assert!(check("Prop", r#"{"name": "FN", "value": {"type": "text", "value": "a"}}"#).is_ok());
 }

@@ -52,8 +52,18 @@ pub struct UnknownFormat {
 
 impl Format {
     /// Every name [`Format::from_str`] accepts, canonical names first, then aliases.
-    pub const NAMES: &'static [&'static str] =
-        &["vcard", "ical", "csv", "json", "jscontact", "jscalendar", "vcard3", "vcard4", "csv-google", "csv-outlook"];
+    pub const NAMES: &'static [&'static str] = &[
+        "vcard",
+        "ical",
+        "csv",
+        "json",
+        "jscontact",
+        "jscalendar",
+        "vcard3",
+        "vcard4",
+        "csv-google",
+        "csv-outlook",
+    ];
 }
 
 impl FromStr for Format {
@@ -68,7 +78,12 @@ impl FromStr for Format {
             "json" => Format::Json,
             "jscontact" => Format::JsContact,
             "jscalendar" => Format::JsCalendar,
-            _ => return Err(UnknownFormat { name: name.to_owned(), expected: Format::NAMES }),
+            _ => {
+                return Err(UnknownFormat {
+                    name: name.to_owned(),
+                    expected: Format::NAMES,
+                });
+            }
         })
     }
 }
@@ -100,7 +115,16 @@ impl Target {
     ];
 
     /// Every name [`Target::from_str`] accepts.
-    pub const NAMES: &'static [&'static str] = &["vcard3", "vcard4", "ical", "csv-google", "csv-outlook", "json", "jscontact", "jscalendar"];
+    pub const NAMES: &'static [&'static str] = &[
+        "vcard3",
+        "vcard4",
+        "ical",
+        "csv-google",
+        "csv-outlook",
+        "json",
+        "jscontact",
+        "jscalendar",
+    ];
 
     /// The CLI name (`vcard4`, `csv-google`, ...).
     pub fn name(self) -> &'static str {
@@ -135,7 +159,10 @@ impl FromStr for Target {
         Target::ALL
             .into_iter()
             .find(|target| target.name() == lower)
-            .ok_or_else(|| UnknownFormat { name: name.to_owned(), expected: Target::NAMES })
+            .ok_or_else(|| UnknownFormat {
+                name: name.to_owned(),
+                expected: Target::NAMES,
+            })
     }
 }
 
@@ -177,9 +204,17 @@ pub fn render(records: &[Record], target: Target) -> Result<Vec<u8>, FormatError
 }
 
 fn check_kinds(records: &[Record], target: Target) -> Result<(), FormatError> {
-    let Some(contacts) = target.holds_contacts() else { return Ok(()) };
-    let Some(index) = records.iter().position(|r| r.is_contact() != contacts) else { return Ok(()) };
-    let (found, holds) = if contacts { ("a calendar object", "contacts") } else { ("a contact", "calendar objects") };
+    let Some(contacts) = target.holds_contacts() else {
+        return Ok(());
+    };
+    let Some(index) = records.iter().position(|r| r.is_contact() != contacts) else {
+        return Ok(());
+    };
+    let (found, holds) = if contacts {
+        ("a calendar object", "contacts")
+    } else {
+        ("a contact", "calendar objects")
+    };
     let message = format!("{found} cannot be written as {target}, which holds only {holds}");
     Err(FormatError::new(0, 0, FormatErrorKind::Unrenderable(message)).in_record(index + 1))
 }
@@ -215,7 +250,10 @@ mod tests {
             assert_eq!(target.to_string().parse::<Target>(), Ok(target));
         }
         let error = "vcard5".parse::<Target>().unwrap_err();
-        assert_eq!(error.to_string(), "unknown format \"vcard5\"; expected one of: vcard3, vcard4, ical, csv-google, csv-outlook, json, jscontact, jscalendar");
+        assert_eq!(
+            error.to_string(),
+            "unknown format \"vcard5\"; expected one of: vcard3, vcard4, ical, csv-google, csv-outlook, json, jscontact, jscalendar"
+        );
     }
 
     #[test]
@@ -235,16 +273,28 @@ mod tests {
         let records = [event(), record(ComponentName::VCard)];
         for target in [Target::ICalendar, Target::JsCalendar] {
             let error = render(&records, target).unwrap_err();
-            assert_eq!(error.to_string(), format!("record 2, a contact cannot be written as {target}, which holds only calendar objects"));
+            assert_eq!(
+                error.to_string(),
+                format!("record 2, a contact cannot be written as {target}, which holds only calendar objects")
+            );
         }
     }
 
     #[test]
     fn a_calendar_object_cannot_be_rendered_to_a_contact_target() {
         let records = [event()];
-        for target in [Target::VCard3, Target::VCard4, Target::CsvGoogle, Target::CsvOutlook, Target::JsContact] {
+        for target in [
+            Target::VCard3,
+            Target::VCard4,
+            Target::CsvGoogle,
+            Target::CsvOutlook,
+            Target::JsContact,
+        ] {
             let error = render(&records, target).unwrap_err();
-            assert!(matches!(error.kind, FormatErrorKind::Unrenderable(_)), "{target}: {error}");
+            assert!(
+                matches!(error.kind, FormatErrorKind::Unrenderable(_)),
+                "{target}: {error}"
+            );
             assert_eq!(error.record, Some(1));
         }
     }

@@ -32,7 +32,10 @@ use crate::universal::Record;
 pub fn strict(records: Vec<Record>) -> Result<Vec<Record>, FormatError> {
     for (index, record) in records.iter().enumerate() {
         if let Some(diagnostic) = record.diagnostics.first() {
-            return Err(FormatError::new(diagnostic.line, 0, FormatErrorKind::Strict(diagnostic.message.clone())).in_record(index + 1));
+            return Err(
+                FormatError::new(diagnostic.line, 0, FormatErrorKind::Strict(diagnostic.message.clone()))
+                    .in_record(index + 1),
+            );
         }
     }
     Ok(records)

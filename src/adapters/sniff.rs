@@ -30,12 +30,14 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
         return Some(json_kind(text));
     }
     let first_line = text.split(|b| *b == b'\n').next().unwrap_or_default();
-    let is_header = !starts_with_ignore_case(first_line, b"BEGIN:") && first_line.iter().any(|b| matches!(b, b',' | b';' | b'\t'));
+    let is_header =
+        !starts_with_ignore_case(first_line, b"BEGIN:") && first_line.iter().any(|b| matches!(b, b',' | b';' | b'\t'));
     is_header.then_some(Format::Csv)
 }
 
 fn starts_with_ignore_case(text: &[u8], prefix: &[u8]) -> bool {
-    text.get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    text.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
 }
 
 /// Only the members that tell the JSON formats apart; the rest is skipped
@@ -48,7 +50,9 @@ struct Probe {
 
 fn json_kind(text: &[u8]) -> Format {
     let first = if text[0] == b'[' {
-        serde_json::from_slice::<Vec<Probe>>(text).ok().and_then(|items| items.into_iter().next())
+        serde_json::from_slice::<Vec<Probe>>(text)
+            .ok()
+            .and_then(|items| items.into_iter().next())
     } else {
         serde_json::from_slice::<Probe>(text).ok()
     };
@@ -83,11 +87,20 @@ mod tests {
     fn json_formats_are_told_apart_by_their_first_object() {
         assert_eq!(sniff(br#"{"records": []}"#), Some(Format::Json));
         assert_eq!(sniff(br#"[{"root": {"name": "VCARD"}}]"#), Some(Format::Json));
-        assert_eq!(sniff(br#"{"name": {"full": "A"}, "@type": "Card"}"#), Some(Format::JsContact));
-        assert_eq!(sniff(br#"[{"@type": "Card"}, {"@type": "Card"}]"#), Some(Format::JsContact));
+        assert_eq!(
+            sniff(br#"{"name": {"full": "A"}, "@type": "Card"}"#),
+            Some(Format::JsContact)
+        );
+        assert_eq!(
+            sniff(br#"[{"@type": "Card"}, {"@type": "Card"}]"#),
+            Some(Format::JsContact)
+        );
         assert_eq!(sniff(br#"{"@type": "Event", "uid": "e"}"#), Some(Format::JsCalendar));
         assert_eq!(sniff(br#"{"@type": "Task"}"#), Some(Format::JsCalendar));
-        assert_eq!(sniff(br#" {"entries": [], "@type": "Group"}"#), Some(Format::JsCalendar));
+        assert_eq!(
+            sniff(br#" {"entries": [], "@type": "Group"}"#),
+            Some(Format::JsCalendar)
+        );
         assert_eq!(sniff(&utf16le(r#"{"@type": "Card"}"#)), Some(Format::JsContact));
     }
 
@@ -98,7 +111,10 @@ mod tests {
 
     #[test]
     fn csv_is_a_header_row_with_separators() {
-        assert_eq!(sniff(b"Name,Given Name,E-mail 1 - Value\r\nJane,Jane,j@example.com\r\n"), Some(Format::Csv));
+        assert_eq!(
+            sniff(b"Name,Given Name,E-mail 1 - Value\r\nJane,Jane,j@example.com\r\n"),
+            Some(Format::Csv)
+        );
         assert_eq!(sniff(b"First Name;Last Name\n"), Some(Format::Csv));
         assert_eq!(sniff(b"First Name\tLast Name\n"), Some(Format::Csv));
     }

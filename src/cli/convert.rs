@@ -39,7 +39,10 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
     let format = match args.from {
         Some(format) => format,
         None => adapters::sniff(&bytes).ok_or_else(|| {
-            anyhow!("{label}: cannot tell the input format (not vCard, iCalendar, JSON or CSV); name it with --from ({})", Format::NAMES.join(", "))
+            anyhow!(
+                "{label}: cannot tell the input format (not vCard, iCalendar, JSON or CSV); name it with --from ({})",
+                Format::NAMES.join(", ")
+            )
         })?,
     };
     let records = adapters::parse(format, &bytes).with_context(|| label.clone())?;
@@ -54,7 +57,11 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
 }
 
 fn display_name(path: &std::path::Path, dash: &str) -> String {
-    if is_dash(path) { dash.to_owned() } else { path.display().to_string() }
+    if is_dash(path) {
+        dash.to_owned()
+    } else {
+        path.display().to_string()
+    }
 }
 
 fn is_dash(path: &std::path::Path) -> bool {
@@ -117,8 +124,21 @@ mod tests {
 
     #[test]
     fn convert_accepts_aliases_for_from_and_exact_names_for_to() {
-        let args = convert_args(&["in.vcf", "--from", "vcard3", "--to", "csv-google", "-o", "out.csv", "--strict"]).unwrap();
-        assert_eq!((args.from, args.to, args.strict), (Some(Format::VCard), Target::CsvGoogle, true));
+        let args = convert_args(&[
+            "in.vcf",
+            "--from",
+            "vcard3",
+            "--to",
+            "csv-google",
+            "-o",
+            "out.csv",
+            "--strict",
+        ])
+        .unwrap();
+        assert_eq!(
+            (args.from, args.to, args.strict),
+            (Some(Format::VCard), Target::CsvGoogle, true)
+        );
         assert_eq!(args.output, PathBuf::from("out.csv"));
         let args = convert_args(&["-", "--to", "json"]).unwrap();
         assert_eq!((args.from, args.output), (None, PathBuf::from("-")));
@@ -129,15 +149,29 @@ mod tests {
         let error = convert_args(&["in.vcf", "--to", "vcard"]).unwrap_err();
         assert_eq!(error.kind(), clap::error::ErrorKind::InvalidValue);
         let message = error.to_string();
-        assert!(message.contains("vcard3, vcard4, ical, csv-google, csv-outlook, json, jscontact, jscalendar"), "{message}");
+        assert!(
+            message.contains("vcard3, vcard4, ical, csv-google, csv-outlook, json, jscontact, jscalendar"),
+            "{message}"
+        );
         assert!(convert_args(&["in.vcf"]).is_err(), "--to is required");
     }
 
     #[test]
     fn warnings_name_file_record_and_line() {
-        let diagnostic = pimgate::universal::Diagnostic { line: 7, message: "unknown parameter".into(), text: Some("X;Y:z".into()) };
-        assert_eq!(warning_line("a.vcf", 2, &diagnostic), "a.vcf: record 2, line 7: warning: unknown parameter: \"X;Y:z\"");
-        let diagnostic = pimgate::universal::Diagnostic { line: 0, message: "odd".into(), text: None };
+        let diagnostic = pimgate::universal::Diagnostic {
+            line: 7,
+            message: "unknown parameter".into(),
+            text: Some("X;Y:z".into()),
+        };
+        assert_eq!(
+            warning_line("a.vcf", 2, &diagnostic),
+            "a.vcf: record 2, line 7: warning: unknown parameter: \"X;Y:z\""
+        );
+        let diagnostic = pimgate::universal::Diagnostic {
+            line: 0,
+            message: "odd".into(),
+            text: None,
+        };
         assert_eq!(warning_line("-", 1, &diagnostic), "-: record 1: warning: odd");
     }
 }

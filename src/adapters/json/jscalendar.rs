@@ -50,7 +50,8 @@ pub fn to_jscalendar(records: &[Record]) -> Result<Vec<u8>, FormatError> {
 pub fn from_jscalendar(input: &[u8]) -> Result<Vec<Record>, FormatError> {
     let group = as_group(read_json(input)?)?;
     let text = jscalendar_to_icalendar(&group)?;
-    let records = ical::parse(text.as_bytes()).map_err(|e| syntax(format!("the iCalendar converted from JSCalendar did not parse: {e}")))?;
+    let records = ical::parse(text.as_bytes())
+        .map_err(|e| syntax(format!("the iCalendar converted from JSCalendar did not parse: {e}")))?;
     Ok(records.into_iter().map(detach_from_text).collect())
 }
 
@@ -76,7 +77,8 @@ fn as_group(json: Json) -> Result<Json, FormatError> {
 
 /// calcard half: iCalendar text → JSCalendar JSON (a Group).
 pub fn icalendar_to_jscalendar(text: &str) -> Result<Json, FormatError> {
-    let calendar = calcard::icalendar::ICalendar::parse(text).map_err(|entry| syntax(format!("calcard cannot read the iCalendar: {entry:?}")))?;
+    let calendar = calcard::icalendar::ICalendar::parse(text)
+        .map_err(|entry| syntax(format!("calcard cannot read the iCalendar: {entry:?}")))?;
     let group = calendar.into_jscalendar::<String, String>();
     serde_json::to_value(&group.0).map_err(|e| syntax(format!("calcard produced unserializable JSCalendar: {e}")))
 }
@@ -84,8 +86,11 @@ pub fn icalendar_to_jscalendar(text: &str) -> Result<Json, FormatError> {
 /// calcard half: JSCalendar JSON (a Group) → iCalendar text.
 pub fn jscalendar_to_icalendar(group: &Json) -> Result<String, FormatError> {
     let json = group.to_string();
-    let group = calcard::jscalendar::JSCalendar::<String, String>::parse(&json).map_err(|e| syntax(format!("not JSCalendar: {e}")))?;
-    let calendar = group.into_icalendar().ok_or_else(|| syntax("the JSCalendar Group is not an object".to_owned()))?;
+    let group = calcard::jscalendar::JSCalendar::<String, String>::parse(&json)
+        .map_err(|e| syntax(format!("not JSCalendar: {e}")))?;
+    let calendar = group
+        .into_icalendar()
+        .ok_or_else(|| syntax("the JSCalendar Group is not an object".to_owned()))?;
     Ok(calendar.to_string())
 }
 
@@ -115,7 +120,13 @@ mod tests {
     #[test]
     fn rfc8984_jscalendar_round_trip_keeps_vendor_properties() {
         let back = jscalendar_to_icalendar(&icalendar_to_jscalendar(STANDUP).unwrap()).unwrap();
-        for expected in ["UID:standup-1", "DTSTART;TZID=Europe/Berlin:20240105T090000", "RRULE:FREQ=WEEKLY;BYDAY=FR", "X-PIMGATE-TEST:kept", "TRIGGER:-PT5M"] {
+        for expected in [
+            "UID:standup-1",
+            "DTSTART;TZID=Europe/Berlin:20240105T090000",
+            "RRULE:FREQ=WEEKLY;BYDAY=FR",
+            "X-PIMGATE-TEST:kept",
+            "TRIGGER:-PT5M",
+        ] {
             assert!(back.contains(expected), "{expected} missing from\n{back}");
         }
         assert!(back.starts_with("BEGIN:VCALENDAR\r\n"), "{back}");
@@ -127,12 +138,20 @@ mod tests {
         let group = as_group(event).unwrap();
         let text = jscalendar_to_icalendar(&group).unwrap();
         assert!(text.starts_with("BEGIN:VCALENDAR\r\n"), "{text}");
-        assert!(text.contains("BEGIN:VEVENT\r\n") && text.contains("SUMMARY:Lunch\r\n") && text.contains("DTSTART:20240201T120000\r\n"), "{text}");
+        assert!(
+            text.contains("BEGIN:VEVENT\r\n")
+                && text.contains("SUMMARY:Lunch\r\n")
+                && text.contains("DTSTART:20240201T120000\r\n"),
+            "{text}"
+        );
     }
 
     #[test]
     fn non_calendar_json_is_refused_with_its_entry_number() {
         let error = from_jscalendar(br#"[{"@type": "Event"}, {"@type": "Card"}]"#).unwrap_err();
-        assert_eq!(error.to_string(), "record 2, expected a JSCalendar Event, Task or Group, found \"@type\": \"Card\"");
+        assert_eq!(
+            error.to_string(),
+            "record 2, expected a JSCalendar Event, Task or Group, found \"@type\": \"Card\""
+        );
     }
 }

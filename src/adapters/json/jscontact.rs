@@ -61,7 +61,10 @@ pub fn from_jscontact(input: &[u8]) -> Result<Vec<Record>, FormatError> {
 
 fn record_to_card(record: &Record) -> Result<Json, FormatError> {
     if !record.is_contact() {
-        let message = format!("a {} is not a contact; JSContact holds only contacts", record.root.name());
+        let message = format!(
+            "a {} is not a contact; JSContact holds only contacts",
+            record.root.name()
+        );
         return Err(FormatError::new(0, 0, FormatErrorKind::Unrenderable(message)));
     }
     let text = vcard::render(record, VCardVersion::V4)?;
@@ -74,11 +77,14 @@ fn card_to_records(card: &Json) -> Result<Vec<Record>, FormatError> {
         Some("Card") => {}
         found => {
             let found = found.map_or_else(|| "no \"@type\"".to_owned(), |t| format!("\"@type\": {t:?}"));
-            return Err(syntax(format!("expected a JSContact Card (\"@type\": \"Card\"), found {found}")));
+            return Err(syntax(format!(
+                "expected a JSContact Card (\"@type\": \"Card\"), found {found}"
+            )));
         }
     }
     let text = jscontact_to_vcard(card)?;
-    let records = vcard::parse(text.as_bytes()).map_err(|e| syntax(format!("the vCard converted from JSContact did not parse: {e}")))?;
+    let records = vcard::parse(text.as_bytes())
+        .map_err(|e| syntax(format!("the vCard converted from JSContact did not parse: {e}")))?;
     Ok(records.into_iter().map(detach_from_text).collect())
 }
 
@@ -99,7 +105,8 @@ pub(super) fn syntax(message: String) -> FormatError {
 
 /// calcard half: vCard text → JSContact JSON (RFC 9555 §2).
 pub fn vcard_to_jscontact(text: &str) -> Result<Json, FormatError> {
-    let card = calcard::vcard::VCard::parse(text).map_err(|entry| syntax(format!("calcard cannot read the vCard: {entry:?}")))?;
+    let card = calcard::vcard::VCard::parse(text)
+        .map_err(|entry| syntax(format!("calcard cannot read the vCard: {entry:?}")))?;
     let card = card.into_jscontact::<String, String>();
     serde_json::to_value(&card.0).map_err(|e| syntax(format!("calcard produced unserializable JSContact: {e}")))
 }
@@ -107,8 +114,11 @@ pub fn vcard_to_jscontact(text: &str) -> Result<Json, FormatError> {
 /// calcard half: JSContact JSON → vCard 4.0 text (RFC 9555 §2).
 pub fn jscontact_to_vcard(card: &Json) -> Result<String, FormatError> {
     let json = card.to_string();
-    let card = calcard::jscontact::JSContact::<String, String>::parse(&json).map_err(|e| syntax(format!("not JSContact: {e}")))?;
-    let vcard = card.into_vcard().ok_or_else(|| syntax("the JSContact Card is not an object".to_owned()))?;
+    let card = calcard::jscontact::JSContact::<String, String>::parse(&json)
+        .map_err(|e| syntax(format!("not JSContact: {e}")))?;
+    let vcard = card
+        .into_vcard()
+        .ok_or_else(|| syntax("the JSContact Card is not an object".to_owned()))?;
     Ok(vcard.to_string())
 }
 
@@ -135,10 +145,19 @@ mod tests {
     #[test]
     fn rfc9555_jscontact_round_trip_keeps_vendor_properties() {
         let back = jscontact_to_vcard(&vcard_to_jscontact(JANE).unwrap()).unwrap();
-        for expected in ["item1.X-ABLABEL:Office", "UID:urn:uuid:1", "FN:Jane Doe", "BDAY;PROP-ID=k1:--0415", "EMAIL;PROP-ID=k1:jane@example.com"] {
+        for expected in [
+            "item1.X-ABLABEL:Office",
+            "UID:urn:uuid:1",
+            "FN:Jane Doe",
+            "BDAY;PROP-ID=k1:--0415",
+            "EMAIL;PROP-ID=k1:jane@example.com",
+        ] {
             assert!(back.contains(expected), "{expected} missing from\n{back}");
         }
-        assert!(back.contains("TEL;PREF=1;TYPE=WORK,VOICE;PROP-ID=k1:+1 555 0100"), "{back}");
+        assert!(
+            back.contains("TEL;PREF=1;TYPE=WORK,VOICE;PROP-ID=k1:+1 555 0100"),
+            "{back}"
+        );
     }
 
     #[test]
@@ -147,14 +166,23 @@ mod tests {
             "emails": {"e": {"address": "ann@example.com"}}});
         let text = jscontact_to_vcard(&card).unwrap();
         assert!(text.starts_with("BEGIN:VCARD\r\nVERSION:4.0\r\n"), "{text}");
-        assert!(text.contains("FN:Ann\r\n") && text.contains("EMAIL;PROP-ID=e:ann@example.com\r\n"), "{text}");
+        assert!(
+            text.contains("FN:Ann\r\n") && text.contains("EMAIL;PROP-ID=e:ann@example.com\r\n"),
+            "{text}"
+        );
     }
 
     #[test]
     fn non_card_json_is_refused_with_its_record_number() {
         let error = from_jscontact(br#"[{"@type": "Event"}]"#).unwrap_err();
-        assert_eq!(error.to_string(), "record 1, expected a JSContact Card (\"@type\": \"Card\"), found \"@type\": \"Event\"");
+        assert_eq!(
+            error.to_string(),
+            "record 1, expected a JSContact Card (\"@type\": \"Card\"), found \"@type\": \"Event\""
+        );
         let error = from_jscontact(br#"{"uid": "x"}"#).unwrap_err();
-        assert_eq!(error.to_string(), "record 1, expected a JSContact Card (\"@type\": \"Card\"), found no \"@type\"");
+        assert_eq!(
+            error.to_string(),
+            "record 1, expected a JSContact Card (\"@type\": \"Card\"), found no \"@type\""
+        );
     }
 }

@@ -25,7 +25,9 @@ pub(crate) fn syntax_error(error: &serde_json::Error) -> FormatError {
     // serde_json appends " at line L column C" to its message; we carry those
     // numbers in the error itself, so keep only the reason.
     let message = error.to_string();
-    let reason = message.rsplit_once(" at line ").map_or(message.as_str(), |(reason, _)| reason);
+    let reason = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(reason, _)| reason);
     FormatError::new(line, column, FormatErrorKind::Syntax(format!("invalid JSON: {reason}")))
 }
 
@@ -66,7 +68,10 @@ mod tests {
     fn json_syntax_errors_name_line_and_column() {
         let error = read_json(b"{\n  \"records\": [\n    {,\n  ]\n}").unwrap_err();
         assert_eq!((error.line, error.column), (3, 6));
-        assert_eq!(error.to_string(), "line 3, column 6: invalid JSON: key must be a string");
+        assert_eq!(
+            error.to_string(),
+            "line 3, column 6: invalid JSON: key must be a string"
+        );
     }
 
     #[test]

@@ -62,7 +62,11 @@ fn checked(mut record: Record) -> Result<Record, FormatError> {
         }
     });
     if let Some(FieldId(id)) = duplicate {
-        return Err(FormatError::new(0, 0, FormatErrorKind::Syntax(format!("field id {id} is used by two properties"))));
+        return Err(FormatError::new(
+            0,
+            0,
+            FormatErrorKind::Syntax(format!("field id {id} is used by two properties")),
+        ));
     }
     record.assign_field_ids();
     Ok(record)
@@ -76,7 +80,8 @@ mod tests {
     fn contact(name: &str) -> Record {
         let mut root = Component::new(ComponentName::VCard);
         root.props.push(Prop::new(PropName::Fn, Value::Text(name.into())));
-        root.props.push(Prop::new(PropName::Tel, Value::Text("+1 555 0100".into())));
+        root.props
+            .push(Prop::new(PropName::Tel, Value::Text("+1 555 0100".into())));
         Record::new(root, Some(SourceFormat::VCard40))
     }
 
@@ -84,7 +89,11 @@ mod tests {
     fn records_round_trip_through_universal_json() {
         let records = vec![contact("Jane"), contact("John")];
         let json = render(&records).unwrap();
-        assert!(json.starts_with(b"{\n  \"records\": ["), "{}", String::from_utf8_lossy(&json));
+        assert!(
+            json.starts_with(b"{\n  \"records\": ["),
+            "{}",
+            String::from_utf8_lossy(&json)
+        );
         assert_eq!(parse(&json).unwrap(), records);
     }
 
