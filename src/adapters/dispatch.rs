@@ -5,8 +5,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::contentline::whole_input_to_utf8;
 use super::csv::{self, CsvDialect};
+use super::sniff::to_utf8;
 use super::vcard::{self, VCardVersion};
 use super::{FormatError, FormatErrorKind, ical, json};
 use crate::universal::Record;
@@ -172,10 +172,10 @@ impl fmt::Display for Target {
     }
 }
 
-/// Reads `bytes` in `format`. UTF-16 inputs (with a byte-order mark) are
-/// transcoded to UTF-8 first, whatever the format.
+/// Reads `bytes` in `format`. UTF-16 inputs (with or without a byte-order
+/// mark) are transcoded to UTF-8 first, whatever the format.
 pub fn parse(format: Format, bytes: &[u8]) -> Result<Vec<Record>, FormatError> {
-    let bytes = whole_input_to_utf8(bytes);
+    let bytes = to_utf8(bytes);
     match format {
         Format::VCard => vcard::parse(&bytes),
         Format::ICalendar => ical::parse(&bytes),
