@@ -26,7 +26,10 @@ fn corpus_files_are_sniffed_as_their_kind() {
             }
         }
     }
-    println!("sniffed {right} right, {} malformed not recognised: {unknown:?}", unknown.len());
+    println!(
+        "sniffed {right} right, {} malformed not recognised: {unknown:?}",
+        unknown.len()
+    );
     assert!(wrong.is_empty(), "mis-sniffed:\n{}", wrong.join("\n"));
     assert!(right > 400, "only {right} files sniffed");
 }
