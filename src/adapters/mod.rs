@@ -1,6 +1,9 @@
 //! Adapters: one module per application format, each turning bytes into
 //! universal [`Record`]s and back.
 //!
+//! Entry points: [`sniff`] guesses a [`Format`], [`parse`] reads one,
+//! [`render`] writes a [`Target`].
+//!
 //! Every adapter has the same shape: `parse(bytes) -> Result<Vec<Record>, FormatError>`
 //! (lenient: oddities become [`Record::diagnostics`]; what cannot be
 //! understood is a [`FormatError`] naming the record and line) and a render
@@ -11,12 +14,16 @@
 
 pub mod contentline;
 pub mod csv;
+mod dispatch;
 mod error;
 pub mod ical;
 pub mod json;
+mod sniff;
 pub mod vcard;
 
+pub use dispatch::{Format, Target, UnknownFormat, parse, render};
 pub use error::{FormatError, FormatErrorKind};
+pub use sniff::sniff;
 
 use crate::universal::Record;
 

@@ -320,10 +320,13 @@ impl PartialEq for Component {
 /// The format and version a record was read from. Raw bytes are reused only
 /// when rendering to the same one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "lowercase")]
 pub enum SourceFormat {
+    #[serde(rename = "vcard-2.1")]
     VCard21,
+    #[serde(rename = "vcard-3.0")]
     VCard30,
+    #[serde(rename = "vcard-4.0")]
     VCard40,
     ICalendar,
     Csv,

@@ -1,0 +1,43 @@
+//! The command line (clap): one subcommand per module, each a thin layer
+//! over the library. Owns argument syntax, file and stdin/stdout handling,
+//! message formatting and exit codes; `anyhow` lives only here.
+//!
+//! Exit codes: 0 success; 1 the command failed (bad input, unwritable
+//! output), with `pimgate: <what>: <why>` on stderr; 2 a usage error (clap).
+
+mod convert;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Contacts and calendar sync gateway.
+#[derive(Debug, Parser)]
+#[command(name = "pimgate", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands. `serve`, `import`, `export`, `user`, `device` and `sync`
+/// join `convert` here as the server, store and device agent are built.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Convert contacts or calendars between vCard, iCalendar, CSV and JSON formats.
+    Convert(convert::ConvertArgs),
+}
+
+/// Runs the command line; clap exits by itself (status 2) on usage errors.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Convert(args) => convert::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("pimgate: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
