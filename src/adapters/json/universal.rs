@@ -2,7 +2,9 @@
 //! [`crate::universal`] write them (documented in `docs/universal-format.md`).
 //!
 //! A document is `{"records": [ <Record>, ... ]}`; a bare array of records is
-//! accepted on input too. Field ids missing from the input are assigned
+//! accepted on input too. Raw bytes are neither written nor read: JSON is
+//! for programs that may edit it, and stale raw bytes would then be rendered
+//! instead of the edited values. Field ids missing from the input are assigned
 //! (after the largest one present); a field id used twice in one record is an
 //! error, because the delta engine addresses fields by id.
 
@@ -46,7 +48,15 @@ pub fn render(records: &[Record]) -> Result<Vec<u8>, FormatError> {
     struct DocumentRef<'a> {
         records: &'a [Record],
     }
-    to_pretty(&DocumentRef { records })
+    let records: Vec<Record> = records
+        .iter()
+        .map(|record| {
+            let mut record = record.clone();
+            record.clear_raw();
+            record
+        })
+        .collect();
+    to_pretty(&DocumentRef { records: &records })
 }
 
 /// Rejects duplicate field ids and assigns the missing ones.
@@ -69,6 +79,7 @@ fn checked(mut record: Record) -> Result<Record, FormatError> {
         ));
     }
     record.assign_field_ids();
+    record.clear_raw();
     Ok(record)
 }
 
@@ -128,5 +139,19 @@ mod tests {
     fn unknown_top_level_key_is_an_error_not_silent_loss() {
         let error = parse(br#"{"records": [], "record": []}"#).unwrap_err();
         assert!(error.to_string().contains("unknown field `record`"), "{error}");
+    }
+
+    #[test]
+    fn raw_bytes_are_neither_written_nor_trusted_on_input() {
+        let mut root = Component::new(ComponentName::VCard);
+        root.props.push(Prop::new(PropName::Fn, Value::Text("Jane".into())).with_raw("FN:Jane\r\n".into()));
+        let record = Record::new(root, Some(SourceFormat::VCard40));
+        let json = String::from_utf8(render(&[record]).unwrap()).unwrap();
+        assert!(!json.contains("\"raw\""), "{json}");
+        // Edited JSON whose stale raw says otherwise: the value wins.
+        let edited = br#"[{"source": "vcard-4.0", "root": {"name": "VCARD", "props": [
+            {"id": 1, "name": "FN", "value": {"type": "text", "value": "Joan"}, "raw": "FN:Jane\r\n"}]}}]"#;
+        let records = parse(edited).unwrap();
+        assert!(records[0].root.props[0].raw().is_none());
     }
 }
