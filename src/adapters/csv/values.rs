@@ -71,8 +71,11 @@ pub(super) fn read_label(cell: &str, map: LabelMap) -> Label {
     if text.is_empty() {
         return label;
     }
+    let is_token = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     match map.iter().find(|(name, _)| name.eq_ignore_ascii_case(text)) {
         Some((_, types)) => label.types = types.iter().map(|t| (*t).to_owned()).collect(),
+        // What `write_label` writes for TYPEs with no label of their own (`cell,iphone`).
+        None if text.split(',').all(is_token) => label.types = text.split(',').map(str::to_owned).collect(),
         None => label.custom = Some(text.to_owned()),
     }
     label
@@ -80,7 +83,8 @@ pub(super) fn read_label(cell: &str, map: LabelMap) -> Label {
 
 /// The label to write for a property's parameters: its `X-LABEL`, else the
 /// table entry whose TYPEs are exactly the property's (ignoring `pref`,
-/// `voice` and `internet`), else the TYPEs title-cased. `* ` marks primary.
+/// `voice` and `internet`), else the TYPEs comma-separated in lower case
+/// (which `read_label` reads back as TYPEs). `* ` marks primary.
 pub(super) fn write_label(params: &Params, map: LabelMap) -> String {
     let primary = is_primary(params);
     let star = if primary { "* " } else { "" };
@@ -91,8 +95,7 @@ pub(super) fn write_label(params: &Params, map: LabelMap) -> String {
     if let Some((name, _)) = map.iter().find(|(_, t)| same_types(t, &types)) {
         return format!("{star}{name}");
     }
-    let words: Vec<String> = types.iter().map(|t| title_case(t)).collect();
-    format!("{star}{}", words.join(" "))
+    format!("{star}{}", types.join(","))
 }
 
 /// Whether a property is marked preferred (`PREF`, or 3.0 `TYPE=pref`).
@@ -113,11 +116,6 @@ pub(super) fn significant_types(params: &Params) -> Vec<String> {
 
 pub(super) fn same_types(table: &[&str], types: &[String]) -> bool {
     table.len() == types.len() && table.iter().all(|t| types.iter().any(|u| u == t))
-}
-
-fn title_case(word: &str) -> String {
-    let mut chars = word.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// TYPE / PREF / X-LABEL parameters for a value read with `types`.
@@ -207,6 +205,9 @@ mod tests {
         let custom = read_label("Google Voice", GOOGLE_PHONE_LABELS);
         let params = label_params(&custom.types, false, custom.custom.as_deref());
         assert_eq!(write_label(&params, GOOGLE_PHONE_LABELS), "Google Voice");
+        let odd = label_params(&["cell".into(), "iphone".into()], false, None);
+        assert_eq!(write_label(&odd, GOOGLE_PHONE_LABELS), "cell,iphone");
+        assert_eq!(read_label("cell,iphone", GOOGLE_PHONE_LABELS).types, ["cell", "iphone"]);
     }
 
     #[test]
