@@ -89,9 +89,9 @@ impl OutlookRow {
             Field::Tel(t) if values::same_types(t, &types) => Some(*header),
             _ => None,
         });
-        let fallback = if types.iter().any(|t| t == "fax") { ["Other Fax", "Other Phone"] } else { ["Other Phone", "Callback"] };
+        let fallback: &[&str] = if types.iter().any(|t| t == "fax") { &["Other Fax", "Other Phone", "Callback", "Radio Phone"] } else { &["Other Phone", "Callback", "Radio Phone"] };
         let text = value_text(prop.value());
-        if let Some(header) = exact.chain(fallback).find(|h| self.free(h)) {
+        if let Some(header) = exact.chain(fallback.iter().copied()).find(|h| self.free(h)) {
             let header = OUTLOOK_EXPORT_HEADERS.iter().find(|h| **h == header).copied().unwrap_or("Other Phone");
             self.set(header, text);
         }

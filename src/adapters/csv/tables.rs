@@ -166,6 +166,8 @@ pub(super) static OUTLOOK_EN: ColumnMap = &[
     ("ISDN", Tel(&["isdn"])),
     ("TTY/TDD Phone", Tel(&["textphone"])),
     ("Other Phone", Tel(&[])),
+    ("Callback", Tel(&[])),
+    ("Radio Phone", Tel(&[])),
     ("E-mail Address", Email { types: &[], primary: true }),
     ("E-mail 2 Address", Email { types: &[], primary: false }),
     ("E-mail 3 Address", Email { types: &[], primary: false }),
