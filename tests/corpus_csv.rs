@@ -9,7 +9,10 @@ use pimgate::adapters::FormatErrorKind;
 use pimgate::adapters::csv::parse;
 
 fn corpus_file(suffix: &str) -> common::CorpusFile {
-    common::corpus("csv").into_iter().find(|f| f.name.ends_with(suffix)).unwrap_or_else(|| panic!("{suffix} not in the corpus"))
+    common::corpus("csv")
+        .into_iter()
+        .find(|f| f.name.ends_with(suffix))
+        .unwrap_or_else(|| panic!("{suffix} not in the corpus"))
 }
 
 #[test]
@@ -17,13 +20,18 @@ fn every_corpus_file_parses_or_fails_cleanly() {
     let files = common::corpus("csv");
     assert!(files.len() >= 10);
     for file in files {
-        let result = std::panic::catch_unwind(|| parse(&file.bytes())).unwrap_or_else(|_| panic!("{} panicked", file.name));
+        let result = std::panic::catch_unwind(|| parse(&file.bytes()))
+            .unwrap_or_else(|_| panic!("{} panicked", file.name));
         if file.is_malformed() {
             continue;
         }
         let records = result.unwrap_or_else(|e| panic!("{}: {e}", file.name));
         assert!(!records.is_empty(), "{}: no records", file.name);
-        assert!(records.iter().all(|r| r.is_contact() && r.uid().is_some()), "{}", file.name);
+        assert!(
+            records.iter().all(|r| r.is_contact() && r.uid().is_some()),
+            "{}",
+            file.name
+        );
     }
 }
 
@@ -31,11 +39,21 @@ fn every_corpus_file_parses_or_fails_cleanly() {
 fn a_file_without_a_header_row_names_the_fix() {
     for name in ["csv_no_header.csv", "tab_comma_mixed.csv"] {
         let error = parse(&corpus_file(name).bytes()).expect_err(name);
-        assert!(matches!(error.kind, FormatErrorKind::NoHeader { .. }), "{name}: {error}");
+        assert!(
+            matches!(error.kind, FormatErrorKind::NoHeader { .. }),
+            "{name}: {error}"
+        );
         assert_eq!(error.line, 1);
         let message = error.to_string();
-        assert!(message.contains("the first row must name the columns"), "{message}");
-        assert!(message.contains("add a header row such as") || message.contains("add a header row naming"), "{message}");
+        assert!(
+            message.contains("the first row must name the columns"),
+            "{message}"
+        );
+        assert!(
+            message.contains("add a header row such as")
+                || message.contains("add a header row naming"),
+            "{message}"
+        );
         assert!(message.contains("Primary Email"), "{message}");
     }
 }
@@ -44,15 +62,34 @@ fn a_file_without_a_header_row_names_the_fix() {
 fn shift_jis_file_decodes_to_japanese_names() {
     let records = parse(&corpus_file("shiftjis_addressbook.csv").bytes()).unwrap();
     assert_eq!(records.len(), 1);
-    assert_has(&records[0], &["FN:名無しの権兵衛", "N:名無し;権兵衛;;;", "EMAIL;PREF=1:名無しの権兵衛@host.invalid"]);
-    assert!(records[0].diagnostics.iter().any(|d| d.message.contains("Shift_JIS")));
+    assert_has(
+        &records[0],
+        &[
+            "FN:名無しの権兵衛",
+            "N:名無し;権兵衛;;;",
+            "EMAIL;PREF=1:名無しの権兵衛@host.invalid",
+        ],
+    );
+    assert!(
+        records[0]
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("Shift_JIS"))
+    );
 }
 
 #[test]
 fn utf16_file_decodes() {
     let records = parse(&corpus_file("utf16_addressbook.csv").bytes()).unwrap();
     assert_eq!(records.len(), 1);
-    assert_has(&records[0], &["FN:John Doe", "N:Doe;John;;;", "EMAIL;PREF=1:johndoe@host.invalid"]);
+    assert_has(
+        &records[0],
+        &[
+            "FN:John Doe",
+            "N:Doe;John;;;",
+            "EMAIL;PREF=1:johndoe@host.invalid",
+        ],
+    );
     assert!(records[0].diagnostics.is_empty());
 }
 
@@ -60,21 +97,39 @@ fn utf16_file_decodes() {
 fn semicolon_file_splits_on_semicolons() {
     let records = parse(&corpus_file("csv_semicolon.csv").bytes()).unwrap();
     assert_eq!(records.len(), 2);
-    assert_has(&records[1], &["FN:Jane Doe", "N:Doe;Jane;;;", "EMAIL;PREF=1:jane@doe.invalid"]);
+    assert_has(
+        &records[1],
+        &[
+            "FN:Jane Doe",
+            "N:Doe;Jane;;;",
+            "EMAIL;PREF=1:jane@doe.invalid",
+        ],
+    );
 }
 
 #[test]
 fn tab_file_splits_on_tabs_and_keeps_tabs_inside_quotes() {
     let records = parse_file(&fixture("thunderbird-tab.csv"));
     assert_eq!(records.len(), 1);
-    assert_has(&records[0], &["FN:Linus Torvalds", "NOTE:Wrote git\tin two weeks."]);
+    assert_has(
+        &records[0],
+        &["FN:Linus Torvalds", "NOTE:Wrote git\tin two weeks."],
+    );
 }
 
 #[test]
 fn thunderbird_multiline_and_quoted_cells_survive() {
-    let records = parse(&corpus_file("mailnews_addrbook_test_unit_data_export.csv").bytes()).unwrap();
+    let records =
+        parse(&corpus_file("mailnews_addrbook_test_unit_data_export.csv").bytes()).unwrap();
     assert_eq!(records.len(), 2);
-    assert_has(&records[1], &["TITLE:\"worker\"", "NOTE:here's some unicode text…", "X-CSV-CUSTOM-4;X-CSV-HEADER=Custom 4:custom\n4"]);
+    assert_has(
+        &records[1],
+        &[
+            "TITLE:\"worker\"",
+            "NOTE:here's some unicode text…",
+            "X-CSV-CUSTOM-4;X-CSV-HEADER=Custom 4:custom\n4",
+        ],
+    );
 }
 
 #[test]
@@ -130,7 +185,13 @@ fn google_current_columns_map_to_vcard_properties() {
 #[test]
 fn google_multi_value_cells_and_custom_labels_are_kept() {
     let records = parse_file(&fixture("google-current.csv"));
-    assert_has(&records[1], &["TEL;X-LABEL=Google Voice:+44 20 7946 0100", "TEL;X-LABEL=Google Voice:+44 20 7946 0101"]);
+    assert_has(
+        &records[1],
+        &[
+            "TEL;X-LABEL=Google Voice:+44 20 7946 0100",
+            "TEL;X-LABEL=Google Voice:+44 20 7946 0101",
+        ],
+    );
 }
 
 #[test]
@@ -192,7 +253,12 @@ fn outlook_german_windows_1252_columns_map_to_vcard_properties() {
             "X-CSV-HOBBY;X-CSV-HEADER=Hobby:Schwimmen",
         ],
     );
-    assert!(record.diagnostics.iter().any(|d| d.message.contains("Windows-1252")));
+    assert!(
+        record
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("Windows-1252"))
+    );
 }
 
 #[test]
@@ -254,12 +320,23 @@ fn thunderbird_columns_map_and_birth_parts_combine() {
 #[test]
 fn reimporting_a_file_gives_the_same_uids() {
     for path in csv_support::input_fixtures() {
-        let first: Vec<_> = parse_file(&path).iter().map(|r| r.uid().map(str::to_owned)).collect();
-        let second: Vec<_> = parse_file(&path).iter().map(|r| r.uid().map(str::to_owned)).collect();
+        let first: Vec<_> = parse_file(&path)
+            .iter()
+            .map(|r| r.uid().map(str::to_owned))
+            .collect();
+        let second: Vec<_> = parse_file(&path)
+            .iter()
+            .map(|r| r.uid().map(str::to_owned))
+            .collect();
         assert_eq!(first, second, "{}", path.display());
         let mut unique = first.clone();
         unique.sort();
         unique.dedup();
-        assert_eq!(unique.len(), first.len(), "{}: UIDs collide", path.display());
+        assert_eq!(
+            unique.len(),
+            first.len(),
+            "{}: UIDs collide",
+            path.display()
+        );
     }
 }

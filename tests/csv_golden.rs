@@ -13,12 +13,17 @@ use expect_test::expect_file;
 use pimgate::adapters::csv::{CsvDialect, render};
 
 fn sibling(path: &std::path::Path, suffix: &str) -> std::path::PathBuf {
-    let stem = path.file_stem().and_then(|s| s.to_str()).expect("fixture name");
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .expect("fixture name");
     path.with_file_name(format!("{stem}{suffix}"))
 }
 
 fn text(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).expect("UTF-8 output").replace("\r\n", "\n")
+    String::from_utf8(bytes)
+        .expect("UTF-8 output")
+        .replace("\r\n", "\n")
 }
 
 #[test]

@@ -9,7 +9,9 @@ use pimgate::universal::{Prop, PropName, Record, Value};
 
 /// `fixtures/csv/<name>`.
 pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/csv").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/csv")
+        .join(name)
 }
 
 /// Every input fixture (`*.csv` that is not a rendered golden).
@@ -19,7 +21,9 @@ pub fn input_fixtures() -> Vec<PathBuf> {
         .map(|e| e.expect("readable dir entry").path())
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name.ends_with(".csv") && !name.ends_with(".google.csv") && !name.ends_with(".outlook.csv")
+            name.ends_with(".csv")
+                && !name.ends_with(".google.csv")
+                && !name.ends_with(".outlook.csv")
         })
         .collect();
     files.sort();
@@ -36,7 +40,11 @@ fn value_text(value: &Value) -> String {
     match value {
         Value::Text(t) | Value::Uri(t) | Value::Raw(t) => t.clone(),
         Value::TextList(items) => items.join(","),
-        Value::Structured(fields) => fields.iter().map(|f| f.join(",")).collect::<Vec<_>>().join(";"),
+        Value::Structured(fields) => fields
+            .iter()
+            .map(|f| f.join(","))
+            .collect::<Vec<_>>()
+            .join(";"),
         Value::DateTimes(values) => format_date_times(values, DateStyle::Basic),
         other => format!("{other:?}"),
     }
@@ -44,7 +52,11 @@ fn value_text(value: &Value) -> String {
 
 /// `NAME;PARAM=a,b;...:value`, parameters sorted by name.
 pub fn line(prop: &Prop) -> String {
-    let mut params: Vec<String> = prop.params().iter().map(|p| format!("{}={}", p.name, p.values.join(","))).collect();
+    let mut params: Vec<String> = prop
+        .params()
+        .iter()
+        .map(|p| format!("{}={}", p.name, p.values.join(",")))
+        .collect();
     params.sort();
     let mut out = prop.name().to_string();
     for param in params {
@@ -63,7 +75,13 @@ pub fn lines(record: &Record) -> Vec<String> {
 
 /// The summary lines of the properties named `names`, sorted.
 pub fn lines_of(record: &Record, names: &[PropName]) -> Vec<String> {
-    let mut out: Vec<String> = record.root.props.iter().filter(|p| names.contains(p.name())).map(line).collect();
+    let mut out: Vec<String> = record
+        .root
+        .props
+        .iter()
+        .filter(|p| names.contains(p.name()))
+        .map(line)
+        .collect();
     out.sort();
     out
 }
@@ -72,6 +90,10 @@ pub fn lines_of(record: &Record, names: &[PropName]) -> Vec<String> {
 pub fn assert_has(record: &Record, expected: &[&str]) {
     let have = lines(record);
     for want in expected {
-        assert!(have.iter().any(|l| l == want), "missing {want:?} in\n{}", have.join("\n"));
+        assert!(
+            have.iter().any(|l| l == want),
+            "missing {want:?} in\n{}",
+            have.join("\n")
+        );
     }
 }

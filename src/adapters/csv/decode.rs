@@ -25,24 +25,40 @@ pub(super) struct Decoded {
 pub(super) fn decode(input: &[u8]) -> Decoded {
     if let Some((encoding, bom_len)) = Encoding::for_bom(input) {
         let (text, had_errors) = encoding.decode_without_bom_handling(&input[bom_len..]);
-        let note = had_errors.then(|| format!("bytes not valid {}; replaced with U+FFFD", encoding.name()));
-        return Decoded { text: text.into_owned(), note };
+        let note = had_errors
+            .then(|| format!("bytes not valid {}; replaced with U+FFFD", encoding.name()));
+        return Decoded {
+            text: text.into_owned(),
+            note,
+        };
     }
     if let Ok(text) = std::str::from_utf8(input) {
-        return Decoded { text: text.to_owned(), note: None };
+        return Decoded {
+            text: text.to_owned(),
+            note: None,
+        };
     }
     if let Some(text) = as_shift_jis(input) {
-        return Decoded { text, note: Some("not UTF-8; read as Shift_JIS (it decodes cleanly and holds Japanese text)".into()) };
+        return Decoded {
+            text,
+            note: Some(
+                "not UTF-8; read as Shift_JIS (it decodes cleanly and holds Japanese text)".into(),
+            ),
+        };
     }
     let (text, _) = WINDOWS_1252.decode_without_bom_handling(input);
-    Decoded { text: text.into_owned(), note: Some("not UTF-8; read as Windows-1252".into()) }
+    Decoded {
+        text: text.into_owned(),
+        note: Some("not UTF-8; read as Windows-1252".into()),
+    }
 }
 
 fn as_shift_jis(input: &[u8]) -> Option<String> {
     let (text, had_errors) = SHIFT_JIS.decode_without_bom_handling(input);
     let japanese = |c: char| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}');
     let private_use = |c: char| matches!(c, '\u{E000}'..='\u{F8FF}');
-    (!had_errors && text.chars().any(japanese) && !text.chars().any(private_use)).then(|| text.into_owned())
+    (!had_errors && text.chars().any(japanese) && !text.chars().any(private_use))
+        .then(|| text.into_owned())
 }
 
 /// The field separator, sniffed from the header row: whichever of comma,
@@ -64,7 +80,11 @@ pub(super) fn sniff_separator(text: &str) -> u8 {
         }
     }
     // `max_by_key` keeps the last maximum; iterate reversed so comma wins ties.
-    counts.iter().rev().max_by_key(|(_, n)| *n).map_or(b',', |(sep, _)| *sep)
+    counts
+        .iter()
+        .rev()
+        .max_by_key(|(_, n)| *n)
+        .map_or(b',', |(sep, _)| *sep)
 }
 
 #[cfg(test)]
@@ -73,7 +93,10 @@ mod tests {
 
     #[test]
     fn utf8_bom_is_stripped_and_utf16_is_transcoded() {
-        assert_eq!(Encoding::for_bom(b"\xEF\xBB\xBFa").unwrap().0, encoding_rs::UTF_8);
+        assert_eq!(
+            Encoding::for_bom(b"\xEF\xBB\xBFa").unwrap().0,
+            encoding_rs::UTF_8
+        );
         assert_eq!(decode(b"\xEF\xBB\xBFName").text, "Name");
         assert_eq!(decode(b"\xFF\xFEN\0a\0").text, "Na");
         assert_eq!(decode(b"\xFE\xFF\0N\0a").text, "Na");

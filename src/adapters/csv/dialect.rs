@@ -39,7 +39,11 @@ pub(super) enum DateOrder {
 pub(super) enum Target {
     Field(Field),
     /// A Google numbered column: `<group> <index> - <part>`.
-    Numbered { group: Group, index: u32, part: Part },
+    Numbered {
+        group: Group,
+        index: u32,
+        part: Part,
+    },
     /// No table names it: kept as an `X-CSV-` property.
     Unmapped,
 }
@@ -78,7 +82,10 @@ impl InputDialect {
     }
 
     fn has_numbered_groups(self) -> bool {
-        matches!(self, InputDialect::GoogleCurrent | InputDialect::GoogleLegacy)
+        matches!(
+            self,
+            InputDialect::GoogleCurrent | InputDialect::GoogleLegacy
+        )
     }
 
     /// The order of numeric dates in this dialect's birthday column.
@@ -92,13 +99,17 @@ impl InputDialect {
     fn target(self, header: &str) -> Target {
         let header = header.trim().trim_start_matches('\u{FEFF}');
         let wanted = header.to_lowercase();
-        if let Some((_, field)) = self.columns().iter().find(|(name, _)| name.to_lowercase() == wanted) {
+        if let Some((_, field)) = self
+            .columns()
+            .iter()
+            .find(|(name, _)| name.to_lowercase() == wanted)
+        {
             return Target::Field(*field);
         }
-        if self.has_numbered_groups() {
-            if let Some(target) = numbered(header) {
-                return target;
-            }
+        if self.has_numbered_groups()
+            && let Some(target) = numbered(header)
+        {
+            return target;
         }
         Target::Unmapped
     }
@@ -106,7 +117,11 @@ impl InputDialect {
     fn resolve(self, header: &[String]) -> Columns {
         let targets: Vec<Target> = header.iter().map(|cell| self.target(cell)).collect();
         let recognized = targets.iter().filter(|t| **t != Target::Unmapped).count();
-        Columns { dialect: self, targets, recognized }
+        Columns {
+            dialect: self,
+            targets,
+            recognized,
+        }
     }
 }
 
@@ -115,11 +130,17 @@ fn numbered(header: &str) -> Option<Target> {
     let (left, part_name) = header.split_once(" - ")?;
     let (group_name, index) = left.trim().rsplit_once(' ')?;
     let index: u32 = index.parse().ok()?;
-    let (_, group) = tables::GOOGLE_GROUPS.iter().find(|(name, _)| name.eq_ignore_ascii_case(group_name.trim()))?;
+    let (_, group) = tables::GOOGLE_GROUPS
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(group_name.trim()))?;
     let (_, _, part) = tables::GOOGLE_PARTS
         .iter()
         .find(|(g, name, _)| g == group && name.eq_ignore_ascii_case(part_name.trim()))?;
-    Some(Target::Numbered { group: *group, index, part: *part })
+    Some(Target::Numbered {
+        group: *group,
+        index,
+        part: *part,
+    })
 }
 
 /// The dialect that names most of the header's cells, and every column's meaning in it.
@@ -145,19 +166,56 @@ mod tests {
 
     #[test]
     fn each_dialect_is_recognized_from_its_header() {
-        assert_eq!(detect("First Name,Middle Name,Last Name,Labels,E-mail 1 - Label,E-mail 1 - Value"), InputDialect::GoogleCurrent);
-        assert_eq!(detect("Name,Given Name,Family Name,Group Membership,E-mail 1 - Type,E-mail 1 - Value"), InputDialect::GoogleLegacy);
-        assert_eq!(detect("First Name,Last Name,E-mail Address,Business Phone,Home Street,Company,Job Title"), InputDialect::OutlookEn);
-        assert_eq!(detect("Vorname,Nachname,E-Mail-Adresse,Telefon geschäftlich,Straße privat,Firma"), InputDialect::OutlookDe);
-        assert_eq!(detect("Prénom,Nom,Adresse de messagerie,Téléphone (bureau),Rue (domicile),Société"), InputDialect::OutlookFr);
-        assert_eq!(detect("First Name,Last Name,Display Name,Primary Email,Work Phone"), InputDialect::Thunderbird);
-        assert_eq!(detect("First name,Last name,Email (home),Phone (iPhone)"), InputDialect::Apple);
+        assert_eq!(
+            detect("First Name,Middle Name,Last Name,Labels,E-mail 1 - Label,E-mail 1 - Value"),
+            InputDialect::GoogleCurrent
+        );
+        assert_eq!(
+            detect("Name,Given Name,Family Name,Group Membership,E-mail 1 - Type,E-mail 1 - Value"),
+            InputDialect::GoogleLegacy
+        );
+        assert_eq!(
+            detect(
+                "First Name,Last Name,E-mail Address,Business Phone,Home Street,Company,Job Title"
+            ),
+            InputDialect::OutlookEn
+        );
+        assert_eq!(
+            detect("Vorname,Nachname,E-Mail-Adresse,Telefon geschäftlich,Straße privat,Firma"),
+            InputDialect::OutlookDe
+        );
+        assert_eq!(
+            detect("Prénom,Nom,Adresse de messagerie,Téléphone (bureau),Rue (domicile),Société"),
+            InputDialect::OutlookFr
+        );
+        assert_eq!(
+            detect("First Name,Last Name,Display Name,Primary Email,Work Phone"),
+            InputDialect::Thunderbird
+        );
+        assert_eq!(
+            detect("First name,Last name,Email (home),Phone (iPhone)"),
+            InputDialect::Apple
+        );
     }
 
     #[test]
     fn google_numbered_columns_are_parsed() {
-        assert_eq!(numbered("E-mail 12 - Value"), Some(Target::Numbered { group: Group::Email, index: 12, part: Part::Value }));
-        assert_eq!(numbered("Phone 1 - Type"), Some(Target::Numbered { group: Group::Phone, index: 1, part: Part::Label }));
+        assert_eq!(
+            numbered("E-mail 12 - Value"),
+            Some(Target::Numbered {
+                group: Group::Email,
+                index: 12,
+                part: Part::Value
+            })
+        );
+        assert_eq!(
+            numbered("Phone 1 - Type"),
+            Some(Target::Numbered {
+                group: Group::Phone,
+                index: 1,
+                part: Part::Label
+            })
+        );
         assert_eq!(numbered("Phone 1 - Street"), None);
         assert_eq!(numbered("Phone x - Value"), None);
     }

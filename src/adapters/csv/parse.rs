@@ -28,11 +28,21 @@ pub(super) fn parse(input: &[u8]) -> Result<Vec<Record>, FormatError> {
     check_header(&header, &columns, header_line)?;
     let mut file_notes = Vec::new();
     if let Some(note) = decoded.note {
-        file_notes.push(Diagnostic { line: 1, message: note, text: None });
+        file_notes.push(Diagnostic {
+            line: 1,
+            message: note,
+            text: None,
+        });
     }
     if columns.recognized == 0 {
-        let message = "no column name is one pimgate knows; every column is kept as an X-CSV- property".to_owned();
-        file_notes.push(Diagnostic { line: header_line, message, text: Some(header.join(",")) });
+        let message =
+            "no column name is one pimgate knows; every column is kept as an X-CSV- property"
+                .to_owned();
+        file_notes.push(Diagnostic {
+            line: header_line,
+            message,
+            text: Some(header.join(",")),
+        });
     }
     let mut records = Vec::new();
     while let Some((line, cells)) = next_row(&mut rows)? {
@@ -54,14 +64,18 @@ fn next_row(rows: &mut Rows<'_>) -> Result<Option<(u32, Vec<String>)>, FormatErr
         if row.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
-        let line = row.position().map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
+        let line = row
+            .position()
+            .map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
         return Ok(Some((line, row.iter().map(str::to_owned).collect())));
     }
     Ok(None)
 }
 
 fn csv_error(error: ::csv::Error) -> FormatError {
-    let line = error.position().map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
+    let line = error
+        .position()
+        .map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
     FormatError::new(line, 0, FormatErrorKind::Syntax(format!("CSV: {error}")))
 }
 
@@ -78,13 +92,19 @@ fn check_header(header: &[String], columns: &Columns, line: u32) -> Result<(), F
         header.join(","),
         header.len()
     );
-    Err(FormatError::new(line, 0, FormatErrorKind::NoHeader { hint }))
+    Err(FormatError::new(
+        line,
+        0,
+        FormatErrorKind::NoHeader { hint },
+    ))
 }
 
 fn looks_like_data(cell: &str) -> bool {
     let cell = cell.trim();
     let number = cell.chars().any(|c| c.is_ascii_digit())
-        && cell.chars().all(|c| c.is_ascii_digit() || " +-()./".contains(c));
+        && cell
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-()./".contains(c));
     cell.contains('@') || number
 }
 
@@ -97,7 +117,10 @@ mod tests {
         let error = parse(b"John Doe,John,Doe,john@doe.invalid\n").unwrap_err();
         assert_eq!(error.line, 1);
         let message = error.to_string();
-        assert!(message.contains("the first row must name the columns"), "{message}");
+        assert!(
+            message.contains("the first row must name the columns"),
+            "{message}"
+        );
         assert!(message.contains("add a header row"), "{message}");
     }
 
@@ -106,8 +129,16 @@ mod tests {
         let records = parse(b"Colour,Shoe size\nblue,x\n").unwrap();
         assert_eq!(records.len(), 1);
         assert_eq!(records[0].diagnostics.len(), 1);
-        let names: Vec<&str> = records[0].root.props.iter().map(|p| p.name().as_str()).collect();
-        assert_eq!(names, ["VERSION", "UID", "FN", "X-CSV-COLOUR", "X-CSV-SHOE-SIZE"]);
+        let names: Vec<&str> = records[0]
+            .root
+            .props
+            .iter()
+            .map(|p| p.name().as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["VERSION", "UID", "FN", "X-CSV-COLOUR", "X-CSV-SHOE-SIZE"]
+        );
     }
 
     #[test]

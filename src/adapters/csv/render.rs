@@ -5,36 +5,68 @@ use crate::adapters::contentline::{DateStyle, format_date_times, join_structured
 use crate::adapters::{FormatError, FormatErrorKind};
 use crate::universal::{DateTimeValue, ParamName, Prop, PropName, Record, Value};
 
-use super::tables::{GOOGLE_ADDRESS_PARTS, GOOGLE_EXPORT_FIXED, GOOGLE_PHONE_LABELS, GOOGLE_PLAIN_LABELS};
+use super::tables::{
+    GOOGLE_ADDRESS_PARTS, GOOGLE_EXPORT_FIXED, GOOGLE_PHONE_LABELS, GOOGLE_PLAIN_LABELS,
+};
 use super::values::{self, HEADER_PARAM};
 
 /// Fails unless every record is a contact.
 pub(super) fn check_contacts(records: &[Record]) -> Result<(), FormatError> {
     match records.iter().position(|r| !r.is_contact()) {
-        Some(at) => Err(FormatError::new(0, 0, FormatErrorKind::Unrenderable("CSV holds contacts only; this record is not a VCARD".into())).in_record(at + 1)),
+        Some(at) => Err(FormatError::new(
+            0,
+            0,
+            FormatErrorKind::Unrenderable(
+                "CSV holds contacts only; this record is not a VCARD".into(),
+            ),
+        )
+        .in_record(at + 1)),
         None => Ok(()),
     }
 }
 
 /// Writes a header and rows (CRLF line ends, RFC 4180 §2 quoting).
-pub(super) fn write_csv(prefix: &[u8], header: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, FormatError> {
-    let mut writer = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).flexible(false).from_writer(prefix.to_vec());
-    let fail = |e: ::csv::Error| FormatError::new(0, 0, FormatErrorKind::Unrenderable(format!("CSV writer: {e}")));
+pub(super) fn write_csv(
+    prefix: &[u8],
+    header: &[String],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, FormatError> {
+    let mut writer = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .flexible(false)
+        .from_writer(prefix.to_vec());
+    let fail = |e: ::csv::Error| {
+        FormatError::new(
+            0,
+            0,
+            FormatErrorKind::Unrenderable(format!("CSV writer: {e}")),
+        )
+    };
     writer.write_record(header).map_err(fail)?;
     for row in rows {
         writer.write_record(row).map_err(fail)?;
     }
-    writer.into_inner().map_err(|e| FormatError::new(0, 0, FormatErrorKind::Unrenderable(format!("CSV writer: {e}"))))
+    writer.into_inner().map_err(|e| {
+        FormatError::new(
+            0,
+            0,
+            FormatErrorKind::Unrenderable(format!("CSV writer: {e}")),
+        )
+    })
 }
 
 /// A value as cell text.
 pub(super) fn value_text(value: &Value) -> String {
     match value {
-        Value::Text(text) | Value::Uri(text) | Value::Raw(text) | Value::Binary(text) => text.clone(),
+        Value::Text(text) | Value::Uri(text) | Value::Raw(text) | Value::Binary(text) => {
+            text.clone()
+        }
         Value::TextList(items) => items.join(","),
         Value::Structured(fields) => join_structured(fields),
         Value::DateTimes(values) => format_date_times(values, DateStyle::Extended),
-        Value::Duration(_) | Value::Recur(_) | Value::UtcOffset(_) => serde_json::to_string(value).unwrap_or_default(),
+        Value::Duration(_) | Value::Recur(_) | Value::UtcOffset(_) => {
+            serde_json::to_string(value).unwrap_or_default()
+        }
         Value::Integer(n) => n.to_string(),
         Value::Boolean(b) => b.to_string(),
     }
@@ -63,7 +95,10 @@ pub(super) fn single_date(value: &Value) -> Option<&crate::universal::Date> {
 /// Properties the CSV carries implicitly (VERSION) or regenerates on
 /// import (UID, FN from the name parts).
 pub(super) fn implicit(prop: &Prop) -> bool {
-    matches!(prop.name(), PropName::Version | PropName::Uid | PropName::Fn | PropName::Prodid | PropName::Rev)
+    matches!(
+        prop.name(),
+        PropName::Version | PropName::Uid | PropName::Fn | PropName::Prodid | PropName::Rev
+    )
 }
 
 /// One Google contact row under construction.
@@ -79,7 +114,10 @@ struct GoogleRow {
 
 impl GoogleRow {
     fn set(&mut self, header: &str, text: String) -> bool {
-        let at = GOOGLE_EXPORT_FIXED.iter().position(|h| *h == header).expect("header is in GOOGLE_EXPORT_FIXED");
+        let at = GOOGLE_EXPORT_FIXED
+            .iter()
+            .position(|h| *h == header)
+            .expect("header is in GOOGLE_EXPORT_FIXED");
         if !self.fixed[at].is_empty() || text.is_empty() {
             return false;
         }
@@ -88,7 +126,10 @@ impl GoogleRow {
     }
 
     fn is_empty(&self, header: &str) -> bool {
-        GOOGLE_EXPORT_FIXED.iter().position(|h| *h == header).is_none_or(|at| self.fixed[at].is_empty())
+        GOOGLE_EXPORT_FIXED
+            .iter()
+            .position(|h| *h == header)
+            .is_none_or(|at| self.fixed[at].is_empty())
     }
 
     /// Puts a property in its columns; what has no column (or finds its
@@ -97,12 +138,27 @@ impl GoogleRow {
     fn take(&mut self, prop: &Prop) {
         let value = prop.value();
         let taken = match prop.name() {
-            PropName::N if ["First Name", "Middle Name", "Last Name"].iter().all(|h| self.is_empty(h)) => {
-                let parts = [("First Name", 1), ("Middle Name", 2), ("Last Name", 0), ("Name Prefix", 3), ("Name Suffix", 4)];
-                parts.iter().for_each(|(header, i)| _ = self.set(header, field(value, *i, " ")));
+            PropName::N
+                if ["First Name", "Middle Name", "Last Name"]
+                    .iter()
+                    .all(|h| self.is_empty(h)) =>
+            {
+                let parts = [
+                    ("First Name", 1),
+                    ("Middle Name", 2),
+                    ("Last Name", 0),
+                    ("Name Prefix", 3),
+                    ("Name Suffix", 4),
+                ];
+                parts
+                    .iter()
+                    .for_each(|(header, i)| _ = self.set(header, field(value, *i, " ")));
                 true
             }
-            PropName::Org if self.is_empty("Organization Name") && self.is_empty("Organization Department") => {
+            PropName::Org
+                if self.is_empty("Organization Name")
+                    && self.is_empty("Organization Department") =>
+            {
                 self.set("Organization Name", field(value, 0, " "));
                 self.set("Organization Department", field(value, 1, " "));
                 true
@@ -125,7 +181,10 @@ impl GoogleRow {
             _ => false,
         };
         if !taken && !implicit(prop) {
-            let label = prop.params().first_value(&ParamName::Other(HEADER_PARAM.into())).unwrap_or(prop.name().as_str());
+            let label = prop
+                .params()
+                .first_value(&ParamName::Other(HEADER_PARAM.into()))
+                .unwrap_or(prop.name().as_str());
             self.custom.push([label.to_owned(), value_text(value)]);
         }
     }
@@ -133,14 +192,26 @@ impl GoogleRow {
     /// FN has no column: it is recomposed from the name parts on import,
     /// and written as the first name only when there are no name parts.
     fn take_formatted_name(&mut self, prop: &Prop) {
-        if ["First Name", "Middle Name", "Last Name", "Name Prefix", "Name Suffix"].iter().all(|h| self.is_empty(h)) {
+        if [
+            "First Name",
+            "Middle Name",
+            "Last Name",
+            "Name Prefix",
+            "Name Suffix",
+        ]
+        .iter()
+        .all(|h| self.is_empty(h))
+        {
             self.set("First Name", value_text(prop.value()));
         }
     }
 }
 
 fn push_pair(list: &mut Vec<[String; 2]>, prop: &Prop, map: super::tables::LabelMap) -> bool {
-    list.push([values::write_label(prop.params(), map), value_text(prop.value())]);
+    list.push([
+        values::write_label(prop.params(), map),
+        value_text(prop.value()),
+    ]);
     true
 }
 
@@ -150,7 +221,11 @@ fn google_address(prop: &Prop) -> Vec<String> {
     for (_, part) in GOOGLE_ADDRESS_PARTS {
         cells.push(match part.index() {
             Some(index) => field(prop.value(), index, if index == 2 { "\n" } else { " " }),
-            None => prop.params().first_value(&ParamName::Label).unwrap_or("").to_owned(),
+            None => prop
+                .params()
+                .first_value(&ParamName::Label)
+                .unwrap_or("")
+                .to_owned(),
         });
     }
     cells
@@ -162,21 +237,43 @@ pub(super) fn google(records: &[Record]) -> Result<Vec<u8>, FormatError> {
     let rows: Vec<GoogleRow> = records
         .iter()
         .map(|record| {
-            let mut row = GoogleRow { fixed: vec![String::new(); GOOGLE_EXPORT_FIXED.len()], ..Default::default() };
+            let mut row = GoogleRow {
+                fixed: vec![String::new(); GOOGLE_EXPORT_FIXED.len()],
+                ..Default::default()
+            };
             record.root.props.iter().for_each(|p| row.take(p));
-            record.root.props.iter().filter(|p| *p.name() == PropName::Fn).take(1).for_each(|p| row.take_formatted_name(p));
+            record
+                .root
+                .props
+                .iter()
+                .filter(|p| *p.name() == PropName::Fn)
+                .take(1)
+                .for_each(|p| row.take_formatted_name(p));
             row
         })
         .collect();
-    let count = |f: fn(&GoogleRow) -> usize, min: usize| rows.iter().map(f).max().unwrap_or(0).max(min);
-    let counts = [count(|r| r.emails.len(), 1), count(|r| r.phones.len(), 1), count(|r| r.addresses.len(), 1), count(|r| r.websites.len(), 0), count(|r| r.custom.len(), 0)];
+    let count =
+        |f: fn(&GoogleRow) -> usize, min: usize| rows.iter().map(f).max().unwrap_or(0).max(min);
+    let counts = [
+        count(|r| r.emails.len(), 1),
+        count(|r| r.phones.len(), 1),
+        count(|r| r.addresses.len(), 1),
+        count(|r| r.websites.len(), 0),
+        count(|r| r.custom.len(), 0),
+    ];
     let header = google_header(counts);
-    let cells = rows.iter().map(|row| google_cells(row, counts)).collect::<Vec<_>>();
+    let cells = rows
+        .iter()
+        .map(|row| google_cells(row, counts))
+        .collect::<Vec<_>>();
     write_csv(b"", &header, &cells)
 }
 
 fn google_header([emails, phones, addresses, websites, custom]: [usize; 5]) -> Vec<String> {
-    let mut header: Vec<String> = GOOGLE_EXPORT_FIXED.iter().map(|h| (*h).to_owned()).collect();
+    let mut header: Vec<String> = GOOGLE_EXPORT_FIXED
+        .iter()
+        .map(|h| (*h).to_owned())
+        .collect();
     let pairs = |header: &mut Vec<String>, group: &str, n: usize| {
         for i in 1..=n {
             header.push(format!("{group} {i} - Label"));
@@ -187,14 +284,21 @@ fn google_header([emails, phones, addresses, websites, custom]: [usize; 5]) -> V
     pairs(&mut header, "Phone", phones);
     for i in 1..=addresses {
         header.push(format!("Address {i} - Label"));
-        header.extend(GOOGLE_ADDRESS_PARTS.iter().map(|(part, _)| format!("Address {i} - {part}")));
+        header.extend(
+            GOOGLE_ADDRESS_PARTS
+                .iter()
+                .map(|(part, _)| format!("Address {i} - {part}")),
+        );
     }
     pairs(&mut header, "Website", websites);
     pairs(&mut header, "Custom Field", custom);
     header
 }
 
-fn google_cells(row: &GoogleRow, [emails, phones, addresses, websites, custom]: [usize; 5]) -> Vec<String> {
+fn google_cells(
+    row: &GoogleRow,
+    [emails, phones, addresses, websites, custom]: [usize; 5],
+) -> Vec<String> {
     let mut cells = row.fixed.clone();
     let pairs = |cells: &mut Vec<String>, list: &[[String; 2]], n: usize| {
         for i in 0..n {
@@ -204,7 +308,12 @@ fn google_cells(row: &GoogleRow, [emails, phones, addresses, websites, custom]: 
     pairs(&mut cells, &row.emails, emails);
     pairs(&mut cells, &row.phones, phones);
     for i in 0..addresses {
-        cells.extend(row.addresses.get(i).cloned().unwrap_or_else(|| vec![String::new(); GOOGLE_ADDRESS_PARTS.len() + 1]));
+        cells.extend(
+            row.addresses
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| vec![String::new(); GOOGLE_ADDRESS_PARTS.len() + 1]),
+        );
     }
     pairs(&mut cells, &row.websites, websites);
     pairs(&mut cells, &row.custom, custom);

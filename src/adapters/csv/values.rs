@@ -20,14 +20,19 @@ pub(super) const LABEL_PARAM: &str = "X-LABEL";
 /// is Outlook's empty date (`0/0/00`).
 pub(super) fn parse_birthday(text: &str, order: DateOrder) -> Option<Option<Date>> {
     let text = text.trim();
-    if let Some(values) = parse_date_times(text) {
-        if let [DateTimeValue::Date(date)] = values.as_slice() {
-            return Some(Some(*date));
-        }
+    if let Some(values) = parse_date_times(text)
+        && let [DateTimeValue::Date(date)] = values.as_slice()
+    {
+        return Some(Some(*date));
     }
     let date_part = text.split_whitespace().next()?;
-    let numbers: Vec<u32> = date_part.split(['/', '.', '-']).map(|n| n.parse().ok()).collect::<Option<_>>()?;
-    let [a, b, c] = numbers.as_slice() else { return None };
+    let numbers: Vec<u32> = date_part
+        .split(['/', '.', '-'])
+        .map(|n| n.parse().ok())
+        .collect::<Option<_>>()?;
+    let [a, b, c] = numbers.as_slice() else {
+        return None;
+    };
     if [*a, *b, *c].iter().all(|n| *n == 0) {
         return Some(None);
     }
@@ -40,15 +45,23 @@ pub(super) fn parse_birthday(text: &str, order: DateOrder) -> Option<Option<Date
         DateOrder::MonthFirst => ((*a, *b), (*b, *a)),
         DateOrder::DayFirst => ((*b, *a), (*a, *b)),
     };
-    [first, second].into_iter().find_map(|(month, day)| make_date(Some(year), Some(month), Some(day))).map(Some)
+    [first, second]
+        .into_iter()
+        .find_map(|(month, day)| make_date(Some(year), Some(month), Some(day)))
+        .map(Some)
 }
 
 /// A date from optional parts, when every present part is in range.
 pub(super) fn make_date(year: Option<u32>, month: Option<u32>, day: Option<u32>) -> Option<Date> {
-    let year = year.map(u16::try_from).transpose().ok()?.filter(|y| (1..=9999).contains(y));
+    let year = year
+        .map(u16::try_from)
+        .transpose()
+        .ok()?
+        .filter(|y| (1..=9999).contains(y));
     let month = month.map(u8::try_from).transpose().ok()?;
     let day = day.map(u8::try_from).transpose().ok()?;
-    let ok = month.is_none_or(|m| (1..=12).contains(&m)) && day.is_none_or(|d| (1..=31).contains(&d));
+    let ok =
+        month.is_none_or(|m| (1..=12).contains(&m)) && day.is_none_or(|d| (1..=31).contains(&d));
     (ok && (year.is_some() || month.is_some())).then_some(Date { year, month, day })
 }
 
@@ -71,11 +84,17 @@ pub(super) fn read_label(cell: &str, map: LabelMap) -> Label {
     if text.is_empty() {
         return label;
     }
-    let is_token = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let is_token = |t: &str| {
+        !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
     match map.iter().find(|(name, _)| name.eq_ignore_ascii_case(text)) {
         Some((_, types)) => label.types = types.iter().map(|t| (*t).to_owned()).collect(),
         // What `write_label` writes for TYPEs with no label of their own (`cell,iphone`).
-        None if text.split(',').all(is_token) => label.types = text.split(',').map(str::to_owned).collect(),
+        None if text.split(',').all(is_token) => {
+            label.types = text.split(',').map(str::to_owned).collect()
+        }
         None => label.custom = Some(text.to_owned()),
     }
     label
@@ -128,7 +147,10 @@ pub(super) fn label_params(types: &[String], primary: bool, custom: Option<&str>
         params.push(Param::new(ParamName::Pref, vec!["1".into()]));
     }
     if let Some(label) = custom {
-        params.push(Param::new(ParamName::Other(LABEL_PARAM.into()), vec![label.to_owned()]));
+        params.push(Param::new(
+            ParamName::Other(LABEL_PARAM.into()),
+            vec![label.to_owned()],
+        ));
     }
     params
 }
@@ -164,15 +186,29 @@ pub(super) fn row_uid(header: &[String], cells: &[&str]) -> String {
     let mut feed = |bytes: &[u8]| {
         for byte in bytes {
             a = (a ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3);
-            b = (b ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(5);
+            b = (b ^ u64::from(*byte))
+                .wrapping_mul(0x0000_0100_0000_01b3)
+                .rotate_left(5);
         }
     };
-    for cell in header.iter().map(String::as_str).chain([""]).chain(cells.iter().copied()) {
+    for cell in header
+        .iter()
+        .map(String::as_str)
+        .chain([""])
+        .chain(cells.iter().copied())
+    {
         feed(cell.as_bytes());
         feed(&[0x1f]);
     }
     let hex = format!("{a:016x}{b:016x}");
-    format!("{}-{}-8{}-a{}-{}", &hex[..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32])
+    format!(
+        "{}-{}-8{}-a{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[17..20],
+        &hex[20..32]
+    )
 }
 
 #[cfg(test)]
@@ -181,25 +217,58 @@ mod tests {
     use crate::adapters::csv::tables::GOOGLE_PHONE_LABELS;
 
     fn ymd(y: u16, m: u8, d: u8) -> Option<Option<Date>> {
-        Some(Some(Date { year: Some(y), month: Some(m), day: Some(d) }))
+        Some(Some(Date {
+            year: Some(y),
+            month: Some(m),
+            day: Some(d),
+        }))
     }
 
     #[test]
     fn birthdays_in_each_dialect_order() {
-        assert_eq!(parse_birthday("1975-12-12", DateOrder::MonthFirst), ymd(1975, 12, 12));
-        assert_eq!(parse_birthday("4/15/1996", DateOrder::MonthFirst), ymd(1996, 4, 15));
-        assert_eq!(parse_birthday("15.04.1996", DateOrder::DayFirst), ymd(1996, 4, 15));
-        assert_eq!(parse_birthday("20/01/1991", DateOrder::MonthFirst), ymd(1991, 1, 20));
-        assert_eq!(parse_birthday("3/4/75 0:00:00", DateOrder::DayFirst), ymd(1975, 4, 3));
+        assert_eq!(
+            parse_birthday("1975-12-12", DateOrder::MonthFirst),
+            ymd(1975, 12, 12)
+        );
+        assert_eq!(
+            parse_birthday("4/15/1996", DateOrder::MonthFirst),
+            ymd(1996, 4, 15)
+        );
+        assert_eq!(
+            parse_birthday("15.04.1996", DateOrder::DayFirst),
+            ymd(1996, 4, 15)
+        );
+        assert_eq!(
+            parse_birthday("20/01/1991", DateOrder::MonthFirst),
+            ymd(1991, 1, 20)
+        );
+        assert_eq!(
+            parse_birthday("3/4/75 0:00:00", DateOrder::DayFirst),
+            ymd(1975, 4, 3)
+        );
         assert_eq!(parse_birthday("0/0/00", DateOrder::MonthFirst), Some(None));
-        assert_eq!(parse_birthday("--04-15", DateOrder::MonthFirst), Some(Some(Date { year: None, month: Some(4), day: Some(15) })));
+        assert_eq!(
+            parse_birthday("--04-15", DateOrder::MonthFirst),
+            Some(Some(Date {
+                year: None,
+                month: Some(4),
+                day: Some(15)
+            }))
+        );
         assert_eq!(parse_birthday("next spring", DateOrder::MonthFirst), None);
     }
 
     #[test]
     fn labels_map_to_types_and_back() {
         let label = read_label("* Work Fax", GOOGLE_PHONE_LABELS);
-        assert_eq!(label, Label { types: vec!["work".into(), "fax".into()], primary: true, custom: None });
+        assert_eq!(
+            label,
+            Label {
+                types: vec!["work".into(), "fax".into()],
+                primary: true,
+                custom: None
+            }
+        );
         let params = label_params(&label.types, label.primary, None);
         assert_eq!(write_label(&params, GOOGLE_PHONE_LABELS), "* Work Fax");
         let custom = read_label("Google Voice", GOOGLE_PHONE_LABELS);
@@ -207,14 +276,20 @@ mod tests {
         assert_eq!(write_label(&params, GOOGLE_PHONE_LABELS), "Google Voice");
         let odd = label_params(&["cell".into(), "iphone".into()], false, None);
         assert_eq!(write_label(&odd, GOOGLE_PHONE_LABELS), "cell,iphone");
-        assert_eq!(read_label("cell,iphone", GOOGLE_PHONE_LABELS).types, ["cell", "iphone"]);
+        assert_eq!(
+            read_label("cell,iphone", GOOGLE_PHONE_LABELS).types,
+            ["cell", "iphone"]
+        );
     }
 
     #[test]
     fn x_names_are_sanitized_and_uids_are_stable() {
         assert_eq!(x_name("Yomi Name", 0).as_str(), "X-CSV-YOMI-NAME");
         assert_eq!(x_name("", 3).as_str(), "X-CSV-COLUMN-4");
-        assert_eq!(x_name("Téléphone (voiture)", 0).as_str(), "X-CSV-T-L-PHONE-VOITURE");
+        assert_eq!(
+            x_name("Téléphone (voiture)", 0).as_str(),
+            "X-CSV-T-L-PHONE-VOITURE"
+        );
         let header = vec!["Name".to_owned()];
         assert_eq!(row_uid(&header, &["a"]), row_uid(&header, &["a"]));
         assert_ne!(row_uid(&header, &["a"]), row_uid(&header, &["b"]));

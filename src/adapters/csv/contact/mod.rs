@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::universal::{Component, DateTimeValue, Diagnostic, Param, ParamName, Params, Prop, PropName, Value};
+use crate::universal::{
+    Component, DateTimeValue, Diagnostic, Param, ParamName, Params, Prop, PropName, Value,
+};
 
 use super::dialect::{Columns, DateOrder, Target};
 use super::tables::{AdrKind, AdrPart, Field, Group, Part};
@@ -49,7 +51,12 @@ pub(super) struct Draft {
 }
 
 /// Builds the VCARD for one row. `cells` may be longer or shorter than the header.
-pub(super) fn build(header: &[String], columns: &Columns, cells: &[&str], line: u32) -> (Component, Vec<Diagnostic>) {
+pub(super) fn build(
+    header: &[String],
+    columns: &Columns,
+    cells: &[&str],
+    line: u32,
+) -> (Component, Vec<Diagnostic>) {
     let mut draft = Draft::default();
     let order = columns.dialect.date_order();
     for (column, cell) in cells.iter().enumerate() {
@@ -59,13 +66,21 @@ pub(super) fn build(header: &[String], columns: &Columns, cells: &[&str], line: 
         match (columns.targets.get(column), header.get(column)) {
             (Some(Target::Field(field)), _) => draft.field(*field, cell, order, line),
             (Some(Target::Numbered { group, index, part }), _) => {
-                draft.numbered.entry((*group, *index)).or_default().insert(*part, (*cell).to_owned());
+                draft
+                    .numbered
+                    .entry((*group, *index))
+                    .or_default()
+                    .insert(*part, (*cell).to_owned());
             }
             (Some(Target::Unmapped), Some(name)) => draft.extra(name, column, cell),
             _ => {
                 draft.diagnostics.push(Diagnostic {
                     line,
-                    message: format!("cell {} has no column in the header row; kept as {}", column + 1, values::x_name("", column)),
+                    message: format!(
+                        "cell {} has no column in the header row; kept as {}",
+                        column + 1,
+                        values::x_name("", column)
+                    ),
                     text: None,
                 });
                 draft.extra("", column, cell);
@@ -106,9 +121,20 @@ impl Draft {
             Field::BirthDay => self.birth_parts[2] = Some(text.to_owned()),
             Field::Note => self.notes.push(cell.to_owned()),
             Field::Categories(separator) => self.categories.extend(split_trimmed(text, separator)),
-            Field::Email { types, primary } => self.emails.push(typed(PropName::Email, Value::Text(text.into()), types, primary)),
-            Field::Tel(types) => self.tels.push(typed(PropName::Tel, Value::Text(text.into()), types, false)),
-            Field::Url(types) => self.urls.push(typed(PropName::Url, Value::Uri(text.into()), types, false)),
+            Field::Email { types, primary } => self.emails.push(typed(
+                PropName::Email,
+                Value::Text(text.into()),
+                types,
+                primary,
+            )),
+            Field::Tel(types) => {
+                self.tels
+                    .push(typed(PropName::Tel, Value::Text(text.into()), types, false))
+            }
+            Field::Url(types) => {
+                self.urls
+                    .push(typed(PropName::Url, Value::Uri(text.into()), types, false))
+            }
             Field::Adr(kind, part) => {
                 let adr = self.address(AdrKey::Fixed(kind));
                 if adr.params.is_empty() && !kind.types().is_empty() {
@@ -135,10 +161,19 @@ impl Draft {
 
     fn birthday(&mut self, text: &str, order: DateOrder, line: u32) {
         match values::parse_birthday(text, order) {
-            Some(Some(date)) => self.birthday = Some(Prop::new(PropName::Bday, Value::DateTimes(vec![DateTimeValue::Date(date)]))),
+            Some(Some(date)) => {
+                self.birthday = Some(Prop::new(
+                    PropName::Bday,
+                    Value::DateTimes(vec![DateTimeValue::Date(date)]),
+                ))
+            }
             Some(None) => {}
             None => {
-                self.diagnostics.push(Diagnostic { line, message: "birthday is not a date; kept as text".into(), text: Some(text.into()) });
+                self.diagnostics.push(Diagnostic {
+                    line,
+                    message: "birthday is not a date; kept as text".into(),
+                    text: Some(text.into()),
+                });
                 let params = Params::new(vec![Param::new(ParamName::Value, vec!["text".into()])]);
                 self.birthday = Some(text_prop(PropName::Bday, text).with_params(params));
             }
@@ -149,12 +184,30 @@ impl Draft {
         if self.birth_parts.iter().all(Option::is_none) {
             return;
         }
-        let numbers: Vec<Option<u32>> = self.birth_parts.iter().map(|p| p.as_deref().and_then(|t| t.trim().parse().ok())).collect();
+        let numbers: Vec<Option<u32>> = self
+            .birth_parts
+            .iter()
+            .map(|p| p.as_deref().and_then(|t| t.trim().parse().ok()))
+            .collect();
         match values::make_date(numbers[0], numbers[1], numbers[2]) {
-            Some(date) => self.birthday = Some(Prop::new(PropName::Bday, Value::DateTimes(vec![DateTimeValue::Date(date)]))),
+            Some(date) => {
+                self.birthday = Some(Prop::new(
+                    PropName::Bday,
+                    Value::DateTimes(vec![DateTimeValue::Date(date)]),
+                ))
+            }
             None => {
-                let text = self.birth_parts.iter().map(|p| p.as_deref().unwrap_or("")).collect::<Vec<_>>().join("-");
-                self.diagnostics.push(Diagnostic { line, message: "birth year/month/day do not form a date; kept as text".into(), text: Some(text.clone()) });
+                let text = self
+                    .birth_parts
+                    .iter()
+                    .map(|p| p.as_deref().unwrap_or(""))
+                    .collect::<Vec<_>>()
+                    .join("-");
+                self.diagnostics.push(Diagnostic {
+                    line,
+                    message: "birth year/month/day do not form a date; kept as text".into(),
+                    text: Some(text.clone()),
+                });
                 let params = Params::new(vec![Param::new(ParamName::Value, vec!["text".into()])]);
                 self.birthday = Some(text_prop(PropName::Bday, &text).with_params(params));
             }
@@ -176,7 +229,10 @@ impl Draft {
     fn extra(&mut self, header: &str, column: usize, cell: &str) {
         let mut prop = Prop::new(values::x_name(header, column), Value::Text(cell.to_owned()));
         if !header.trim().is_empty() {
-            prop = prop.with_params(Params::new(vec![Param::new(ParamName::Other(HEADER_PARAM.into()), vec![header.trim().to_owned()])]));
+            prop = prop.with_params(Params::new(vec![Param::new(
+                ParamName::Other(HEADER_PARAM.into()),
+                vec![header.trim().to_owned()],
+            )]));
         }
         self.extras.push(prop);
     }
@@ -186,7 +242,12 @@ impl AdrDraft {
     fn set(&mut self, part: AdrPart, text: &str) {
         match part.index() {
             // Street lines (Outlook's Street 2/3, Google's multi-line Street) are items of the street field.
-            Some(2) => self.fields[2].extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned)),
+            Some(2) => self.fields[2].extend(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned),
+            ),
             Some(index) => self.fields[index].push(text.to_owned()),
             None => self.formatted = Some(text.to_owned()),
         }
@@ -194,15 +255,24 @@ impl AdrDraft {
 
     fn into_prop(mut self) -> Prop {
         if let Some(formatted) = self.formatted {
-            self.params.push(Param::new(ParamName::Label, vec![formatted]));
+            self.params
+                .push(Param::new(ParamName::Label, vec![formatted]));
         }
-        let fields = self.fields.into_iter().map(|f| if f.is_empty() { vec![String::new()] } else { f }).collect();
+        let fields = self
+            .fields
+            .into_iter()
+            .map(|f| if f.is_empty() { vec![String::new()] } else { f })
+            .collect();
         Prop::new(PropName::Adr, Value::Structured(fields)).with_params(self.params)
     }
 }
 
 fn split_trimmed(text: &str, separator: &str) -> Vec<String> {
-    text.split(separator).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    text.split(separator)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 mod emit;

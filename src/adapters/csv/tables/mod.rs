@@ -75,7 +75,10 @@ pub(super) enum Field {
     /// CATEGORIES, the cell split on this separator.
     Categories(&'static str),
     /// EMAIL with these TYPEs; `primary` gets `PREF=1`.
-    Email { types: &'static [&'static str], primary: bool },
+    Email {
+        types: &'static [&'static str],
+        primary: bool,
+    },
     Tel(&'static [&'static str]),
     Adr(AdrKind, AdrPart),
     Url(&'static [&'static str]),
@@ -84,6 +87,9 @@ pub(super) enum Field {
 use AdrKind::{Home, Other, Work};
 use AdrPart::{Country, Extended, Locality, PoBox, PostalCode, Region, Street};
 use Field::*;
+
+mod localized;
+pub(super) use localized::{OUTLOOK_DE, OUTLOOK_FR};
 
 /// A dialect's fixed columns.
 pub(super) type ColumnMap = &'static [(&'static str, Field)];
@@ -168,118 +174,31 @@ pub(super) static OUTLOOK_EN: ColumnMap = &[
     ("Other Phone", Tel(&[])),
     ("Callback", Tel(&[])),
     ("Radio Phone", Tel(&[])),
-    ("E-mail Address", Email { types: &[], primary: true }),
-    ("E-mail 2 Address", Email { types: &[], primary: false }),
-    ("E-mail 3 Address", Email { types: &[], primary: false }),
+    (
+        "E-mail Address",
+        Email {
+            types: &[],
+            primary: true,
+        },
+    ),
+    (
+        "E-mail 2 Address",
+        Email {
+            types: &[],
+            primary: false,
+        },
+    ),
+    (
+        "E-mail 3 Address",
+        Email {
+            types: &[],
+            primary: false,
+        },
+    ),
     ("Birthday", Birthday),
     ("Categories", Categories(";")),
     ("Notes", Note),
     ("Web Page", Url(&[])),
-];
-
-/// Outlook, German export.
-pub(super) static OUTLOOK_DE: ColumnMap = &[
-    ("Anrede", Prefix),
-    ("Vorname", Given),
-    ("Weitere Vornamen", Additional),
-    ("Nachname", Family),
-    ("Suffix", Suffix),
-    ("Firma", Org),
-    ("Abteilung", Department),
-    ("Position", Title),
-    ("Straße geschäftlich", Adr(Work, Street)),
-    ("Straße geschäftlich 2", Adr(Work, Street)),
-    ("Straße geschäftlich 3", Adr(Work, Street)),
-    ("Ort geschäftlich", Adr(Work, Locality)),
-    ("Region geschäftlich", Adr(Work, Region)),
-    ("Postleitzahl geschäftlich", Adr(Work, PostalCode)),
-    ("Land/Region geschäftlich", Adr(Work, Country)),
-    ("Postfach geschäftlich", Adr(Work, PoBox)),
-    ("Straße privat", Adr(Home, Street)),
-    ("Straße privat 2", Adr(Home, Street)),
-    ("Straße privat 3", Adr(Home, Street)),
-    ("Ort privat", Adr(Home, Locality)),
-    ("Region privat", Adr(Home, Region)),
-    ("Bundesland/Kanton privat", Adr(Home, Region)),
-    ("Postleitzahl privat", Adr(Home, PostalCode)),
-    ("Land/Region privat", Adr(Home, Country)),
-    ("Postfach privat", Adr(Home, PoBox)),
-    ("Weitere Straße", Adr(Other, Street)),
-    ("Weiterer Ort", Adr(Other, Locality)),
-    ("Weitere Postleitzahl", Adr(Other, PostalCode)),
-    ("Weiteres/r Land/Region", Adr(Other, Country)),
-    ("Telefon geschäftlich", Tel(&["work"])),
-    ("Telefon geschäftlich 2", Tel(&["work"])),
-    ("Telefon privat", Tel(&["home"])),
-    ("Telefon privat 2", Tel(&["home"])),
-    ("Mobiltelefon", Tel(&["cell"])),
-    ("Haupttelefon", Tel(&["main"])),
-    ("Fax geschäftlich", Tel(&["work", "fax"])),
-    ("Fax privat", Tel(&["home", "fax"])),
-    ("Weiteres Fax", Tel(&["fax"])),
-    ("Pager", Tel(&["pager"])),
-    ("Autotelefon", Tel(&["car"])),
-    ("ISDN", Tel(&["isdn"])),
-    ("Weiteres Telefon", Tel(&[])),
-    ("E-Mail-Adresse", Email { types: &[], primary: true }),
-    ("E-Mail 2: Adresse", Email { types: &[], primary: false }),
-    ("E-Mail 3: Adresse", Email { types: &[], primary: false }),
-    ("Geburtstag", Birthday),
-    ("Kategorien", Categories(";")),
-    ("Notizen", Note),
-    ("Webseite", Url(&[])),
-];
-
-/// Outlook, French export. The brief's and Outlook's "Titre" is the job title.
-pub(super) static OUTLOOK_FR: ColumnMap = &[
-    ("Civilité", Prefix),
-    ("Prénom", Given),
-    ("Deuxième prénom", Additional),
-    ("Nom", Family),
-    ("Suffixe", Suffix),
-    ("Société", Org),
-    ("Service", Department),
-    ("Titre", Title),
-    ("Fonction", Title),
-    ("Rue (bureau)", Adr(Work, Street)),
-    ("Rue (bureau) 2", Adr(Work, Street)),
-    ("Rue (bureau) 3", Adr(Work, Street)),
-    ("Ville (bureau)", Adr(Work, Locality)),
-    ("État/Prov (bureau)", Adr(Work, Region)),
-    ("Code postal (bureau)", Adr(Work, PostalCode)),
-    ("Pays/Région (bureau)", Adr(Work, Country)),
-    ("B.P. (bureau)", Adr(Work, PoBox)),
-    ("Rue (domicile)", Adr(Home, Street)),
-    ("Rue (domicile) 2", Adr(Home, Street)),
-    ("Rue (domicile) 3", Adr(Home, Street)),
-    ("Ville (domicile)", Adr(Home, Locality)),
-    ("État/Prov (domicile)", Adr(Home, Region)),
-    ("Code postal (domicile)", Adr(Home, PostalCode)),
-    ("Pays/Région (domicile)", Adr(Home, Country)),
-    ("B.P. (domicile)", Adr(Home, PoBox)),
-    ("Rue (autre)", Adr(Other, Street)),
-    ("Ville (autre)", Adr(Other, Locality)),
-    ("Code postal (autre)", Adr(Other, PostalCode)),
-    ("Pays/Région (autre)", Adr(Other, Country)),
-    ("Téléphone (bureau)", Tel(&["work"])),
-    ("Téléphone 2 (bureau)", Tel(&["work"])),
-    ("Téléphone (domicile)", Tel(&["home"])),
-    ("Téléphone 2 (domicile)", Tel(&["home"])),
-    ("Tél. mobile", Tel(&["cell"])),
-    ("Téléphone principal", Tel(&["main"])),
-    ("Télécopie (bureau)", Tel(&["work", "fax"])),
-    ("Télécopie (domicile)", Tel(&["home", "fax"])),
-    ("Télécopie (autre)", Tel(&["fax"])),
-    ("Récepteur de radiomessagerie", Tel(&["pager"])),
-    ("Téléphone (voiture)", Tel(&["car"])),
-    ("Téléphone (autre)", Tel(&[])),
-    ("Adresse de messagerie", Email { types: &[], primary: true }),
-    ("Adresse de messagerie 2", Email { types: &[], primary: false }),
-    ("Adresse de messagerie 3", Email { types: &[], primary: false }),
-    ("Anniversaire", Birthday),
-    ("Catégories", Categories(";")),
-    ("Notes", Note),
-    ("Page Web", Url(&[])),
 ];
 
 /// Thunderbird address book export (and its importer's short aliases
@@ -290,9 +209,27 @@ pub(super) static THUNDERBIRD: ColumnMap = &[
     ("Display Name", FullName),
     ("Name", FullName),
     ("Nickname", Nickname),
-    ("Primary Email", Email { types: &[], primary: true }),
-    ("Email", Email { types: &[], primary: true }),
-    ("Secondary Email", Email { types: &[], primary: false }),
+    (
+        "Primary Email",
+        Email {
+            types: &[],
+            primary: true,
+        },
+    ),
+    (
+        "Email",
+        Email {
+            types: &[],
+            primary: true,
+        },
+    ),
+    (
+        "Secondary Email",
+        Email {
+            types: &[],
+            primary: false,
+        },
+    ),
     ("Work Phone", Tel(&["work"])),
     ("Home Phone", Tel(&["home"])),
     ("Fax Number", Tel(&["fax"])),
@@ -336,9 +273,27 @@ pub(super) static APPLE: ColumnMap = &[
     ("Birthday", Birthday),
     ("Note", Note),
     ("Group", Categories(",")),
-    ("Email (home)", Email { types: &["home"], primary: false }),
-    ("Email (work)", Email { types: &["work"], primary: false }),
-    ("Email (other)", Email { types: &[], primary: false }),
+    (
+        "Email (home)",
+        Email {
+            types: &["home"],
+            primary: false,
+        },
+    ),
+    (
+        "Email (work)",
+        Email {
+            types: &["work"],
+            primary: false,
+        },
+    ),
+    (
+        "Email (other)",
+        Email {
+            types: &[],
+            primary: false,
+        },
+    ),
     ("Phone (mobile)", Tel(&["cell"])),
     ("Phone (iPhone)", Tel(&["cell", "iphone"])),
     ("Phone (home)", Tel(&["home"])),
@@ -444,7 +399,8 @@ pub(super) static GOOGLE_PHONE_LABELS: LabelMap = &[
 ];
 
 /// E-mail, address and website labels.
-pub(super) static GOOGLE_PLAIN_LABELS: LabelMap = &[("Home", &["home"]), ("Work", &["work"]), ("Other", &[])];
+pub(super) static GOOGLE_PLAIN_LABELS: LabelMap =
+    &[("Home", &["home"]), ("Work", &["work"]), ("Other", &[])];
 
 /// Headers of the current Google Contacts export before the numbered groups.
 pub(super) static GOOGLE_EXPORT_FIXED: &[&str] = &[
