@@ -8,10 +8,12 @@
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use pimgate::store::{Accounts, ChangeLog, Collection, CollectionKind, Expected, ObjectStore, ObjectWrite, SqlStore, User};
+use pimgate::store::{
+    Accounts, ChangeLog, Collection, CollectionKind, Expected, ObjectStore, ObjectWrite, SqlStore, User,
+};
 use pimgate::universal::{
-    ChangeTransaction, CollectionId, Component, ComponentName, DeviceId, ETag, ObjectName, Op, Param, ParamName, Params,
-    Prop, PropName, Record, Seq, SourceFormat, Timestamp, TxId, Uid, Value, Version,
+    ChangeTransaction, CollectionId, Component, ComponentName, DeviceId, ETag, ObjectName, Op, Param, ParamName,
+    Params, Prop, PropName, Record, Seq, SourceFormat, Timestamp, TxId, Uid, Value, Version,
 };
 use tokio::runtime::Runtime;
 
@@ -21,19 +23,40 @@ const BATCH: usize = 1000;
 fn contact(i: usize) -> (Record, Vec<u8>) {
     let uid = format!("contact-{i}");
     let typed = |name, value: &str, ty: &str| {
-        Prop::new(name, Value::Text(value.into())).with_params(Params::new(vec![Param::new(ParamName::Type, vec![ty.into()])]))
+        Prop::new(name, Value::Text(value.into()))
+            .with_params(Params::new(vec![Param::new(ParamName::Type, vec![ty.into()])]))
     };
     let mut root = Component::new(ComponentName::VCard);
     root.props = vec![
         Prop::new(PropName::Version, Value::Text("3.0".into())),
         Prop::new(PropName::Uid, Value::Text(uid.clone())),
         Prop::new(PropName::Fn, Value::Text(format!("Person {i}"))),
-        Prop::new(PropName::N, Value::Structured(vec![vec![format!("Person{i}")], vec!["Alex".into()], vec![], vec![], vec![]])),
+        Prop::new(
+            PropName::N,
+            Value::Structured(vec![
+                vec![format!("Person{i}")],
+                vec!["Alex".into()],
+                vec![],
+                vec![],
+                vec![],
+            ]),
+        ),
         typed(PropName::Tel, &format!("+1 555 {i:07}"), "cell"),
         typed(PropName::Tel, "+1 555 0100", "work"),
         typed(PropName::Email, &format!("alex{i}@example.com"), "home"),
         typed(PropName::Email, &format!("a.person{i}@work.example"), "work"),
-        Prop::new(PropName::Adr, Value::Structured(vec![vec![], vec![], vec!["1 Main St".into()], vec!["Springfield".into()], vec![], vec!["12345".into()], vec!["USA".into()]])),
+        Prop::new(
+            PropName::Adr,
+            Value::Structured(vec![
+                vec![],
+                vec![],
+                vec!["1 Main St".into()],
+                vec!["Springfield".into()],
+                vec![],
+                vec!["12345".into()],
+                vec!["USA".into()],
+            ]),
+        ),
         Prop::new(PropName::Org, Value::Structured(vec![vec!["Example Corp".into()]])),
         Prop::new(PropName::Note, Value::Text("Met at the conference; likes tea.".into())),
     ];
@@ -49,7 +72,11 @@ fn write(collection: &CollectionId, i: usize, op: Op, version: u64) -> ObjectWri
     let (record, original) = contact(i);
     let name = format!("contact-{i}.vcf");
     ObjectWrite {
-        expected: if version == 1 { Expected::Absent } else { Expected::Version(Version(version - 1)) },
+        expected: if version == 1 {
+            Expected::Absent
+        } else {
+            Expected::Version(Version(version - 1))
+        },
         name: ObjectName(name.clone()),
         etag: ETag(format!("{i}-{version}")),
         content_type: "text/vcard; version=3.0".into(),
@@ -71,7 +98,13 @@ fn write(collection: &CollectionId, i: usize, op: Op, version: u64) -> ObjectWri
 }
 
 async fn new_collection(store: &SqlStore, name: &str) -> CollectionId {
-    let _ = store.create_user(&User { name: "bench".into(), password_hash: "h".into(), created_at: Timestamp(0) }).await;
+    let _ = store
+        .create_user(&User {
+            name: "bench".into(),
+            password_hash: "h".into(),
+            created_at: Timestamp(0),
+        })
+        .await;
     let collection = Collection::new("bench", name, CollectionKind::AddressBook, Timestamp(0));
     store.create_collection(&collection).await.unwrap();
     collection.id
@@ -79,7 +112,9 @@ async fn new_collection(store: &SqlStore, name: &str) -> CollectionId {
 
 async fn import(store: &SqlStore, collection: &CollectionId, count: usize) {
     for start in (0..count).step_by(BATCH) {
-        let writes = (start..(start + BATCH).min(count)).map(|i| write(collection, i, Op::Create, 1)).collect();
+        let writes = (start..(start + BATCH).min(count))
+            .map(|i| write(collection, i, Op::Create, 1))
+            .collect();
         store.commit_batch(writes).await.unwrap();
     }
 }
@@ -87,16 +122,30 @@ async fn import(store: &SqlStore, collection: &CollectionId, count: usize) {
 async fn open(backend: &str) -> (SqlStore, Option<tempfile::TempDir>) {
     if backend == "sqlite" {
         let dir = tempfile::tempdir().unwrap();
-        (SqlStore::open_sqlite(&dir.path().join("bench.db")).await.unwrap(), Some(dir))
+        (
+            SqlStore::open_sqlite(&dir.path().join("bench.db")).await.unwrap(),
+            Some(dir),
+        )
     } else {
         let base = std::env::var("PIMGATE_BENCH_POSTGRES_URL").unwrap();
         use sqlx::Connection;
         let schema = format!("pimgate_bench_{}", std::process::id());
         let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
-        sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut admin).await.unwrap();
-        sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut admin).await.unwrap();
+        sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
         let sep = if base.contains('?') { '&' } else { '?' };
-        (SqlStore::connect(&format!("{base}{sep}options=-c%20search_path%3D{schema}")).await.unwrap(), None)
+        (
+            SqlStore::connect(&format!("{base}{sep}options=-c%20search_path%3D{schema}"))
+                .await
+                .unwrap(),
+            None,
+        )
     }
 }
 
@@ -130,19 +179,26 @@ fn bench_backend(c: &mut Criterion, rt: &Runtime, backend: &str) {
         let start = Instant::now();
         rt.block_on(import(&store, &collection, size));
         let elapsed = start.elapsed();
-        println!("{backend}: imported {size} contacts in {elapsed:?} = {:.0} objects/s", size as f64 / elapsed.as_secs_f64());
+        println!(
+            "{backend}: imported {size} contacts in {elapsed:?} = {:.0} objects/s",
+            size as f64 / elapsed.as_secs_f64()
+        );
         let position = rt.block_on(store.current_seq(&collection)).unwrap();
         rt.block_on(async {
             for i in 0..10 {
                 store.commit(write(&collection, i, Op::Update, 2)).await.unwrap();
             }
         });
-        group.bench_with_input(BenchmarkId::new("changes-since-10", size), &position, |b, position: &Seq| {
-            b.iter(|| {
-                let changes = rt.block_on(store.changes_since(&collection, *position, 1000)).unwrap();
-                assert_eq!(changes.changes.len(), 10);
-            })
-        });
+        group.bench_with_input(
+            BenchmarkId::new("changes-since-10", size),
+            &position,
+            |b, position: &Seq| {
+                b.iter(|| {
+                    let changes = rt.block_on(store.changes_since(&collection, *position, 1000)).unwrap();
+                    assert_eq!(changes.changes.len(), 10);
+                })
+            },
+        );
     }
     group.finish();
 }

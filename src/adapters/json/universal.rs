@@ -144,7 +144,8 @@ mod tests {
     #[test]
     fn raw_bytes_are_neither_written_nor_trusted_on_input() {
         let mut root = Component::new(ComponentName::VCard);
-        root.props.push(Prop::new(PropName::Fn, Value::Text("Jane".into())).with_raw("FN:Jane\r\n".into()));
+        root.props
+            .push(Prop::new(PropName::Fn, Value::Text("Jane".into())).with_raw("FN:Jane\r\n".into()));
         let record = Record::new(root, Some(SourceFormat::VCard40));
         let json = String::from_utf8(render(&[record]).unwrap()).unwrap();
         assert!(!json.contains("\"raw\""), "{json}");
