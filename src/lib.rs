@@ -8,6 +8,8 @@
 //!
 //! - [`universal`]: the universal record model and change transactions.
 //! - [`adapters`]: vCard, iCalendar, CSV and JSON formats to and from the model.
+//! - [`engine`]: the delta engine: diff, apply and merge of records, field by field.
 
 pub mod adapters;
+pub mod engine;
 pub mod universal;
