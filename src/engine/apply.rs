@@ -13,7 +13,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::universal::{Action, Change, Component, ComponentSelector, FieldId, FieldPath, Prop, Record, SelectorKey};
+use crate::universal::{
+    Action, Change, Component, ComponentSelector, FieldId, FieldPath, Prop, Record, SelectorKey,
+};
 
 use super::error::{ChangeDefect, EngineError};
 use super::matching::selectors;
@@ -60,7 +62,13 @@ fn plan<'c>(
         return plan_component(root, change, plans, added_ids);
     };
     let (indices, component) = resolve(root, &path.components, path)?;
-    let position = || component.props.iter().position(|p| p.id() == field).ok_or_else(|| EngineError::UnknownField { path: path.clone() });
+    let position = || {
+        component
+            .props
+            .iter()
+            .position(|p| p.id() == field)
+            .ok_or_else(|| EngineError::UnknownField { path: path.clone() })
+    };
     let with_id = |prop: &Prop| -> Result<Prop, EngineError> {
         match prop.id() {
             id if id == field || id.is_unassigned() => Ok(prop.clone().with_id(field)),
@@ -69,7 +77,12 @@ fn plan<'c>(
     };
     match change.action {
         Action::Set => {
-            let prop = with_id(change.prop.as_ref().ok_or_else(|| invalid(ChangeDefect::MissingProp))?)?;
+            let prop = with_id(
+                change
+                    .prop
+                    .as_ref()
+                    .ok_or_else(|| invalid(ChangeDefect::MissingProp))?,
+            )?;
             let at = position()?;
             plans.entry(indices).or_default().sets.push((at, prop));
         }
@@ -78,7 +91,12 @@ fn plan<'c>(
             plans.entry(indices).or_default().removed_props.push(at);
         }
         Action::Add => {
-            let prop = with_id(change.prop.as_ref().ok_or_else(|| invalid(ChangeDefect::MissingProp))?)?;
+            let prop = with_id(
+                change
+                    .prop
+                    .as_ref()
+                    .ok_or_else(|| invalid(ChangeDefect::MissingProp))?,
+            )?;
             added_ids.push((field, path));
             plans.entry(indices).or_default().added_props.push(prop);
         }
@@ -101,13 +119,18 @@ fn plan_component<'c>(
     match change.action {
         Action::Set => Err(invalid(ChangeDefect::SetWithoutField)),
         Action::Remove => {
-            let at = selectors(&parent.children).iter().position(|s| s == selector);
+            let at = selectors(&parent.children)
+                .iter()
+                .position(|s| s == selector);
             let at = at.ok_or_else(|| EngineError::UnknownComponent { path: path.clone() })?;
             plans.entry(indices).or_default().removed_children.push(at);
             Ok(())
         }
         Action::Add => {
-            let component = change.component.as_ref().ok_or_else(|| invalid(ChangeDefect::MissingComponent))?;
+            let component = change
+                .component
+                .as_ref()
+                .ok_or_else(|| invalid(ChangeDefect::MissingComponent))?;
             if component.name() != &selector.name {
                 return Err(invalid(ChangeDefect::SelectorMismatch));
             }
@@ -122,18 +145,28 @@ fn plan_component<'c>(
                 }
             }
             component.walk(&mut |c| added_ids.extend(c.props.iter().map(|p| (p.id(), path))));
-            plans.entry(indices).or_default().added_children.push(component.clone());
+            plans
+                .entry(indices)
+                .or_default()
+                .added_children
+                .push(component.clone());
             Ok(())
         }
     }
 }
 
 /// Follows `selectors` down from `root`: the child indices and the component.
-fn resolve<'a>(root: &'a Component, selectors_path: &[ComponentSelector], path: &FieldPath) -> Result<(Vec<usize>, &'a Component), EngineError> {
+fn resolve<'a>(
+    root: &'a Component,
+    selectors_path: &[ComponentSelector],
+    path: &FieldPath,
+) -> Result<(Vec<usize>, &'a Component), EngineError> {
     let mut indices = Vec::with_capacity(selectors_path.len());
     let mut component = root;
     for selector in selectors_path {
-        let at = selectors(&component.children).iter().position(|s| s == selector);
+        let at = selectors(&component.children)
+            .iter()
+            .position(|s| s == selector);
         let at = at.ok_or_else(|| EngineError::UnknownComponent { path: path.clone() })?;
         indices.push(at);
         component = &component.children[at];
@@ -142,8 +175,14 @@ fn resolve<'a>(root: &'a Component, selectors_path: &[ComponentSelector], path: 
 }
 
 /// The component at `selectors_path` below `root`, if there is one.
-pub(crate) fn find_component<'a>(root: &'a Component, selectors_path: &[ComponentSelector]) -> Option<&'a Component> {
-    let path = FieldPath { components: Vec::new(), field: None };
+pub(crate) fn find_component<'a>(
+    root: &'a Component,
+    selectors_path: &[ComponentSelector],
+) -> Option<&'a Component> {
+    let path = FieldPath {
+        components: Vec::new(),
+        field: None,
+    };
     resolve(root, selectors_path, &path).ok().map(|(_, c)| c)
 }
 
@@ -153,7 +192,8 @@ fn check_fresh(prev: &Record, added: &[(FieldId, &FieldPath)]) -> Result<(), Eng
         return Ok(());
     }
     let mut taken = HashSet::new();
-    prev.root.walk(&mut |c| taken.extend(c.props.iter().map(Prop::id)));
+    prev.root
+        .walk(&mut |c| taken.extend(c.props.iter().map(Prop::id)));
     for (id, path) in added {
         if !id.is_unassigned() && !taken.insert(*id) {
             return Err(EngineError::invalid(path, ChangeDefect::DuplicateFieldId));
@@ -163,7 +203,11 @@ fn check_fresh(prev: &Record, added: &[(FieldId, &FieldPath)]) -> Result<(), Eng
 }
 
 /// Children first (their indices are still `prev`'s), then this component.
-fn rebuild(component: &mut Component, indices: &mut Vec<usize>, plans: &mut HashMap<Vec<usize>, NodePlan>) {
+fn rebuild(
+    component: &mut Component,
+    indices: &mut Vec<usize>,
+    plans: &mut HashMap<Vec<usize>, NodePlan>,
+) {
     for (i, child) in component.children.iter_mut().enumerate() {
         if plans.is_empty() {
             break;
@@ -185,11 +229,19 @@ impl NodePlan {
         retain_indices(&mut component.props, &self.removed_props);
         retain_indices(&mut component.children, &self.removed_children);
         for prop in self.added_props {
-            let at = component.props.iter().rposition(|p| p.name() == prop.name()).map_or(component.props.len(), |i| i + 1);
+            let at = component
+                .props
+                .iter()
+                .rposition(|p| p.name() == prop.name())
+                .map_or(component.props.len(), |i| i + 1);
             component.props.insert(at, prop);
         }
         for child in self.added_children {
-            let at = component.children.iter().rposition(|c| c.name() == child.name()).map_or(component.children.len(), |i| i + 1);
+            let at = component
+                .children
+                .iter()
+                .rposition(|c| c.name() == child.name())
+                .map_or(component.children.len(), |i| i + 1);
             component.children.insert(at, child);
         }
     }

@@ -6,7 +6,9 @@
 //! uses) over the matching of [`super::matching`], so the fresh id `diff`
 //! gives an added property is exactly the id `align_ids` gives it.
 
-use crate::universal::{Action, Change, Component, ComponentSelector, FieldId, FieldPath, Prop, Record};
+use crate::universal::{
+    Action, Change, Component, ComponentSelector, FieldId, FieldPath, Prop, Record,
+};
 
 use super::matching::{PropMatch, match_children, match_props};
 
@@ -26,7 +28,11 @@ use super::matching::{PropMatch, match_children, match_props};
 /// kind (contact or calendar object) and is not something a change expresses.
 /// Changes carry no raw bytes: they may be applied to a record of another format.
 pub fn diff(prev: &Record, next: &Record) -> Vec<Change> {
-    let mut walk = Walk { path: Vec::new(), ids: prev.max_field_id().next(), out: Vec::new() };
+    let mut walk = Walk {
+        path: Vec::new(),
+        ids: prev.max_field_id().next(),
+        out: Vec::new(),
+    };
     walk.component(&prev.root, &next.root);
     walk.out
 }
@@ -109,13 +115,19 @@ struct Walk {
 
 impl Walk {
     fn field(&self, id: FieldId) -> FieldPath {
-        FieldPath { components: self.path.clone(), field: Some(id) }
+        FieldPath {
+            components: self.path.clone(),
+            field: Some(id),
+        }
     }
 
     fn component_path(&self, selector: &ComponentSelector) -> FieldPath {
         let mut components = self.path.clone();
         components.push(selector.clone());
-        FieldPath { components, field: None }
+        FieldPath {
+            components,
+            field: None,
+        }
     }
 
     fn component(&mut self, prev: &Component, next: &Component) {
@@ -127,16 +139,31 @@ impl Walk {
                 PropMatch::Changed(i) => {
                     used[i] = true;
                     let id = prev.props[i].id();
-                    self.out.push(Change { path: self.field(id), action: Action::Set, prop: Some(change_prop(prop, id)), component: None });
+                    self.out.push(Change {
+                        path: self.field(id),
+                        action: Action::Set,
+                        prop: Some(change_prop(prop, id)),
+                        component: None,
+                    });
                 }
                 PropMatch::New => {
                     let id = take(&mut self.ids);
-                    self.out.push(Change { path: self.field(id), action: Action::Add, prop: Some(change_prop(prop, id)), component: None });
+                    self.out.push(Change {
+                        path: self.field(id),
+                        action: Action::Add,
+                        prop: Some(change_prop(prop, id)),
+                        component: None,
+                    });
                 }
             }
         }
         for (prop, _) in prev.props.iter().zip(&used).filter(|(_, used)| !**used) {
-            self.out.push(Change { path: self.field(prop.id()), action: Action::Remove, prop: None, component: None });
+            self.out.push(Change {
+                path: self.field(prop.id()),
+                action: Action::Remove,
+                prop: None,
+                component: None,
+            });
         }
         self.children(prev, next);
     }
@@ -158,13 +185,23 @@ impl Walk {
                 None => {
                     let component = change_component(child, &mut self.ids);
                     let path = self.component_path(&m.next_selectors[j]);
-                    self.out.push(Change { path, action: Action::Add, prop: None, component: Some(component) });
+                    self.out.push(Change {
+                        path,
+                        action: Action::Add,
+                        prop: None,
+                        component: Some(component),
+                    });
                 }
             }
         }
         for (i, _) in used.iter().enumerate().filter(|(_, used)| !**used) {
             let path = self.component_path(&m.prev_selectors[i]);
-            self.out.push(Change { path, action: Action::Remove, prop: None, component: None });
+            self.out.push(Change {
+                path,
+                action: Action::Remove,
+                prop: None,
+                component: None,
+            });
         }
     }
 }

@@ -15,7 +15,10 @@ pub enum EngineError {
     UnknownComponent { path: FieldPath },
     /// The change is malformed for its action (see [`ChangeDefect`]).
     #[error("invalid change at {path}: {defect}")]
-    InvalidChange { path: FieldPath, defect: ChangeDefect },
+    InvalidChange {
+        path: FieldPath,
+        defect: ChangeDefect,
+    },
 }
 
 /// What is wrong with one change.
@@ -41,6 +44,9 @@ pub enum ChangeDefect {
 
 impl EngineError {
     pub(crate) fn invalid(path: &FieldPath, defect: ChangeDefect) -> Self {
-        EngineError::InvalidChange { path: path.clone(), defect }
+        EngineError::InvalidChange {
+            path: path.clone(),
+            defect,
+        }
     }
 }

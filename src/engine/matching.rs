@@ -19,8 +19,8 @@
 use std::collections::HashMap;
 
 use crate::universal::{
-    Component, ComponentName, ComponentSelector, Date, DateTimeValue, ParamName, PeriodEnd, Prop, PropName, SelectorKey, Time,
-    Value,
+    Component, ComponentName, ComponentSelector, Date, DateTimeValue, ParamName, PeriodEnd, Prop,
+    PropName, SelectorKey, Time, Value,
 };
 
 /// How one property of the new version relates to the previous version.
@@ -70,7 +70,9 @@ pub(crate) fn match_props(prev: &[Prop], next: &[Prop]) -> Vec<PropMatch> {
     for (j, n) in next.iter().enumerate() {
         if result[j] == PropMatch::New {
             let types = type_set(n);
-            if let Some(i) = first_unused(prev, &used, |p| p.name() == n.name() && same_group(p, n) && type_set(p) == types) {
+            if let Some(i) = first_unused(prev, &used, |p| {
+                p.name() == n.name() && same_group(p, n) && type_set(p) == types
+            }) {
                 used[i] = true;
                 result[j] = PropMatch::Changed(i);
             }
@@ -88,8 +90,15 @@ pub(crate) fn match_props(prev: &[Prop], next: &[Prop]) -> Vec<PropMatch> {
     result
 }
 
-fn first_unused(prev: &[Prop], used: &[bool], mut accept: impl FnMut(&Prop) -> bool) -> Option<usize> {
-    prev.iter().enumerate().find(|(i, p)| !used[*i] && accept(p)).map(|(i, _)| i)
+fn first_unused(
+    prev: &[Prop],
+    used: &[bool],
+    mut accept: impl FnMut(&Prop) -> bool,
+) -> Option<usize> {
+    prev.iter()
+        .enumerate()
+        .find(|(i, p)| !used[*i] && accept(p))
+        .map(|(i, _)| i)
 }
 
 fn same_group(a: &Prop, b: &Prop) -> bool {
@@ -160,7 +169,11 @@ pub(crate) fn match_children(prev: &[Component], next: &[Component]) -> ChildMat
             }
         }
     }
-    ChildMatching { prev_selectors, next_selectors, matches }
+    ChildMatching {
+        prev_selectors,
+        next_selectors,
+        matches,
+    }
 }
 
 /// Same name, properties (content, in order) and children; ignores field ids and raw bytes.
@@ -169,7 +182,10 @@ pub(crate) fn same_component(a: &Component, b: &Component) -> bool {
         && a.props.len() == b.props.len()
         && a.children.len() == b.children.len()
         && a.props.iter().zip(&b.props).all(|(x, y)| x.same_content(y))
-        && a.children.iter().zip(&b.children).all(|(x, y)| same_component(x, y))
+        && a.children
+            .iter()
+            .zip(&b.children)
+            .all(|(x, y)| same_component(x, y))
 }
 
 /// The selector of every child of one parent, in order.
@@ -188,7 +204,10 @@ pub(crate) fn selectors(children: &[Component]) -> Vec<ComponentSelector> {
     let keys: Vec<Option<(&'static str, String)>> = children
         .iter()
         .zip(keys.iter())
-        .map(|(child, key)| key.clone().filter(|(name, value)| key_counts[&(child.name(), *name, value.as_str())] == 1))
+        .map(|(child, key)| {
+            key.clone()
+                .filter(|(name, value)| key_counts[&(child.name(), *name, value.as_str())] == 1)
+        })
         .collect();
     let mut keyless_totals: HashMap<&ComponentName, u32> = HashMap::new();
     for (child, key) in children.iter().zip(&keys) {
@@ -202,14 +221,24 @@ pub(crate) fn selectors(children: &[Component]) -> Vec<ComponentSelector> {
         .zip(keys)
         .map(|(child, key)| {
             let key = match key {
-                Some((name, value)) => SelectorKey::Prop { name: name.to_owned(), value },
+                Some((name, value)) => SelectorKey::Prop {
+                    name: name.to_owned(),
+                    value,
+                },
                 None => {
                     let n = seen.entry(child.name()).or_default();
                     *n += 1;
-                    if keyless_totals[child.name()] == 1 { SelectorKey::None } else { SelectorKey::Index(*n) }
+                    if keyless_totals[child.name()] == 1 {
+                        SelectorKey::None
+                    } else {
+                        SelectorKey::Index(*n)
+                    }
                 }
             };
-            ComponentSelector { name: child.name().clone(), key }
+            ComponentSelector {
+                name: child.name().clone(),
+                key,
+            }
         })
         .collect()
 }
@@ -222,7 +251,10 @@ fn identity_key(component: &Component) -> Option<(&'static str, String)> {
         match component.name() {
             ComponentName::VTimezone => ("TZID", component.prop(&PropName::TzId)?),
             // Masters share their UID with their overrides: position tells them apart.
-            ComponentName::VEvent | ComponentName::VTodo | ComponentName::VJournal | ComponentName::VFreeBusy => return None,
+            ComponentName::VEvent
+            | ComponentName::VTodo
+            | ComponentName::VJournal
+            | ComponentName::VFreeBusy => return None,
             _ => ("UID", component.prop(&PropName::Uid)?),
         }
     };
@@ -288,12 +320,19 @@ fn push_date(out: &mut String, date: &Date) {
 }
 
 fn push_time(out: &mut String, time: &Time) {
-    out.push_str(&format!("T{:02}{:02}{:02}", time.hour, time.minute, time.second));
+    out.push_str(&format!(
+        "T{:02}{:02}{:02}",
+        time.hour, time.minute, time.second
+    ));
     if time.utc {
         out.push('Z');
     } else if let Some(offset) = time.offset_minutes {
         let sign = if offset < 0 { '-' } else { '+' };
-        out.push_str(&format!("{sign}{:02}{:02}", offset.unsigned_abs() / 60, offset.unsigned_abs() % 60));
+        out.push_str(&format!(
+            "{sign}{:02}{:02}",
+            offset.unsigned_abs() / 60,
+            offset.unsigned_abs() % 60
+        ));
     }
 }
 
@@ -303,32 +342,71 @@ mod tests {
     use crate::universal::{Param, Params};
 
     fn tel(types: &[&str], number: &str) -> Prop {
-        let params = Params::new(vec![Param::new(ParamName::Type, types.iter().map(|t| t.to_string()).collect())]);
+        let params = Params::new(vec![Param::new(
+            ParamName::Type,
+            types.iter().map(|t| t.to_string()).collect(),
+        )]);
         Prop::new(PropName::Tel, Value::Text(number.into())).with_params(params)
     }
 
     fn override_at(day: u8) -> Component {
         let mut c = Component::new(ComponentName::VEvent);
-        let date = Date { year: Some(2024), month: Some(1), day: Some(day) };
-        let time = Time { hour: 9, minute: 0, second: 0, utc: true, offset_minutes: None };
-        c.props.push(Prop::new(PropName::RecurrenceId, Value::DateTimes(vec![DateTimeValue::DateTime { date, time }])));
+        let date = Date {
+            year: Some(2024),
+            month: Some(1),
+            day: Some(day),
+        };
+        let time = Time {
+            hour: 9,
+            minute: 0,
+            second: 0,
+            utc: true,
+            offset_minutes: None,
+        };
+        c.props.push(Prop::new(
+            PropName::RecurrenceId,
+            Value::DateTimes(vec![DateTimeValue::DateTime { date, time }]),
+        ));
         c
     }
 
     #[test]
     fn props_match_identical_then_same_type_set_then_same_name() {
-        let prev = [tel(&["work"], "1"), tel(&["home"], "2"), tel(&["cell"], "3")];
-        let next = [tel(&["cell"], "3"), tel(&["HOME"], "22"), tel(&["fax"], "4")];
-        assert_eq!(match_props(&prev, &next), [PropMatch::Same(2), PropMatch::Changed(1), PropMatch::Changed(0)]);
+        let prev = [
+            tel(&["work"], "1"),
+            tel(&["home"], "2"),
+            tel(&["cell"], "3"),
+        ];
+        let next = [
+            tel(&["cell"], "3"),
+            tel(&["HOME"], "22"),
+            tel(&["fax"], "4"),
+        ];
+        assert_eq!(
+            match_props(&prev, &next),
+            [
+                PropMatch::Same(2),
+                PropMatch::Changed(1),
+                PropMatch::Changed(0)
+            ]
+        );
     }
 
     #[test]
     fn rfc5545_3_8_4_4_overrides_are_selected_by_recurrence_id() {
         let mut master = Component::new(ComponentName::VEvent);
-        master.props.push(Prop::new(PropName::Summary, Value::Text("m".into())));
+        master
+            .props
+            .push(Prop::new(PropName::Summary, Value::Text("m".into())));
         let s = selectors(&[master, override_at(5)]);
         assert_eq!(s[0].key, SelectorKey::None);
-        assert_eq!(s[1].key, SelectorKey::Prop { name: "RECURRENCE-ID".into(), value: "20240105T090000Z".into() });
+        assert_eq!(
+            s[1].key,
+            SelectorKey::Prop {
+                name: "RECURRENCE-ID".into(),
+                value: "20240105T090000Z".into()
+            }
+        );
     }
 
     #[test]
@@ -342,7 +420,8 @@ mod tests {
     fn removing_the_first_of_two_keyless_alarms_matches_the_second_by_content() {
         let alarm = |text: &str| {
             let mut c = Component::new(ComponentName::VAlarm);
-            c.props.push(Prop::new(PropName::Description, Value::Text(text.into())));
+            c.props
+                .push(Prop::new(PropName::Description, Value::Text(text.into())));
             c
         };
         let m = match_children(&[alarm("a"), alarm("b")], &[alarm("b")]);

@@ -30,7 +30,9 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::universal::{Action, Change, Component, ComponentSelector, FieldId, FieldPath, Prop, Record, SelectorKey};
+use crate::universal::{
+    Action, Change, Component, ComponentSelector, FieldId, FieldPath, Prop, Record, SelectorKey,
+};
 
 use super::apply::{apply, find_component};
 use super::diff::diff;
@@ -82,7 +84,11 @@ pub fn merge(base: &Record, ours: &Record, theirs: &Record) -> Result<Merged, En
     renumber_adds(&mut theirs, first_free_after(base, &ours));
     let mut merger = Merger::new(&ours, &theirs);
     merger.run();
-    let Merger { merged, mut conflicts, .. } = merger;
+    let Merger {
+        merged,
+        mut conflicts,
+        ..
+    } = merger;
     let record = apply(base, &merged)?;
     for conflict in &mut conflicts {
         // A surviving sub-component is recorded as it stands after the merge.
@@ -116,7 +122,9 @@ fn renumber_adds(changes: &mut [Change], mut next: FieldId) {
             prop.set_id(*next);
             *next = next.next();
         }
-        c.children.iter_mut().for_each(|child| component(child, next));
+        c.children
+            .iter_mut()
+            .for_each(|child| component(child, next));
     }
     for change in changes.iter_mut().filter(|c| c.action == Action::Add) {
         if let Some(prop) = &mut change.prop {
@@ -154,7 +162,11 @@ fn target(change: &Change) -> Option<Target> {
 }
 
 fn index(changes: &[Change]) -> HashMap<(&FieldPath, Target), usize> {
-    changes.iter().enumerate().filter_map(|(i, c)| target(c).map(|t| ((&c.path, t), i))).collect()
+    changes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| target(c).map(|t| ((&c.path, t), i)))
+        .collect()
 }
 
 /// Whether `changes` edit anything (set or add) inside `component`.
@@ -177,7 +189,14 @@ struct Merger<'a> {
 
 impl<'a> Merger<'a> {
     fn new(ours: &'a [Change], theirs: &'a [Change]) -> Self {
-        Merger { ours, theirs, theirs_index: index(theirs), theirs_handled: vec![false; theirs.len()], merged: Vec::new(), conflicts: Vec::new() }
+        Merger {
+            ours,
+            theirs,
+            theirs_index: index(theirs),
+            theirs_handled: vec![false; theirs.len()],
+            merged: Vec::new(),
+            conflicts: Vec::new(),
+        }
     }
 
     fn run(&mut self) {
@@ -191,8 +210,19 @@ impl<'a> Merger<'a> {
         }
     }
 
-    fn conflict(&mut self, path: &FieldPath, rule: MergeRule, kept: ConflictValue, lost: ConflictValue) {
-        self.conflicts.push(Conflict { path: path.clone(), rule, kept, lost });
+    fn conflict(
+        &mut self,
+        path: &FieldPath,
+        rule: MergeRule,
+        kept: ConflictValue,
+        lost: ConflictValue,
+    ) {
+        self.conflicts.push(Conflict {
+            path: path.clone(),
+            rule,
+            kept,
+            lost,
+        });
     }
 
     fn ours_change(&mut self, change: &Change) {
@@ -204,8 +234,16 @@ impl<'a> Merger<'a> {
             self.theirs_handled[i] = true;
             return self.pair(change, &self.theirs[i]);
         }
-        if change.path.field.is_none() && change.action == Action::Remove && edits_under(self.theirs, &change.path.components) {
-            return self.conflict(&change.path, MergeRule::EditBeatsDelete, ConflictValue::Removed, ConflictValue::Removed);
+        if change.path.field.is_none()
+            && change.action == Action::Remove
+            && edits_under(self.theirs, &change.path.components)
+        {
+            return self.conflict(
+                &change.path,
+                MergeRule::EditBeatsDelete,
+                ConflictValue::Removed,
+                ConflictValue::Removed,
+            );
         }
         self.merged.push(change.clone());
     }
@@ -217,8 +255,16 @@ impl<'a> Merger<'a> {
         if change.action == Action::Add && self.ours.iter().any(|o| same_add(o, change)) {
             return;
         }
-        if change.path.field.is_none() && change.action == Action::Remove && edits_under(self.ours, &change.path.components) {
-            return self.conflict(&change.path, MergeRule::EditBeatsDelete, ConflictValue::Removed, ConflictValue::Removed);
+        if change.path.field.is_none()
+            && change.action == Action::Remove
+            && edits_under(self.ours, &change.path.components)
+        {
+            return self.conflict(
+                &change.path,
+                MergeRule::EditBeatsDelete,
+                ConflictValue::Removed,
+                ConflictValue::Removed,
+            );
         }
         self.merged.push(change.clone());
     }
@@ -238,27 +284,55 @@ impl<'a> Merger<'a> {
 
     /// Ours and theirs changed the same target.
     fn pair(&mut self, ours: &Change, theirs: &Change) {
-        let prop_of = |c: &Change| c.prop.clone().map_or(ConflictValue::Removed, ConflictValue::Prop);
+        let prop_of = |c: &Change| {
+            c.prop
+                .clone()
+                .map_or(ConflictValue::Removed, ConflictValue::Prop)
+        };
         match (ours.action, theirs.action) {
             (Action::Remove, Action::Remove) => self.merged.push(ours.clone()),
             (Action::Set, Action::Set) if same_prop(ours, theirs) => self.merged.push(ours.clone()),
             (Action::Set, Action::Set) => {
                 self.merged.push(theirs.clone());
-                self.conflict(&ours.path, MergeRule::TheirsWins, prop_of(theirs), prop_of(ours));
+                self.conflict(
+                    &ours.path,
+                    MergeRule::TheirsWins,
+                    prop_of(theirs),
+                    prop_of(ours),
+                );
             }
             (Action::Set, Action::Remove) => {
                 self.merged.push(ours.clone());
-                self.conflict(&ours.path, MergeRule::EditBeatsDelete, prop_of(ours), ConflictValue::Removed);
+                self.conflict(
+                    &ours.path,
+                    MergeRule::EditBeatsDelete,
+                    prop_of(ours),
+                    ConflictValue::Removed,
+                );
             }
             (Action::Remove, Action::Set) => {
                 self.merged.push(theirs.clone());
-                self.conflict(&ours.path, MergeRule::EditBeatsDelete, prop_of(theirs), ConflictValue::Removed);
+                self.conflict(
+                    &ours.path,
+                    MergeRule::EditBeatsDelete,
+                    prop_of(theirs),
+                    ConflictValue::Removed,
+                );
             }
             (Action::Add, Action::Add) if same_add(ours, theirs) => self.merged.push(ours.clone()),
             (Action::Add, Action::Add) => {
                 self.merged.push(theirs.clone());
-                let component_of = |c: &Change| c.component.clone().map_or(ConflictValue::Removed, ConflictValue::Component);
-                self.conflict(&ours.path, MergeRule::TheirsWins, component_of(theirs), component_of(ours));
+                let component_of = |c: &Change| {
+                    c.component
+                        .clone()
+                        .map_or(ConflictValue::Removed, ConflictValue::Component)
+                };
+                self.conflict(
+                    &ours.path,
+                    MergeRule::TheirsWins,
+                    component_of(theirs),
+                    component_of(ours),
+                );
             }
             // Targets pair only like with like (see `target`).
             _ => self.merged.push(theirs.clone()),
@@ -280,9 +354,17 @@ fn same_add(a: &Change, b: &Change) -> bool {
         return false;
     }
     match (&a.prop, &b.prop, &a.component, &b.component) {
-        (Some(x), Some(y), None, None) => a.path.components == b.path.components && x.same_content(y),
+        (Some(x), Some(y), None, None) => {
+            a.path.components == b.path.components && x.same_content(y)
+        }
         (None, None, Some(x), Some(y)) => {
-            let parent = |c: &Change| c.path.components.len().checked_sub(1).map(|n| c.path.components[..n].to_vec());
+            let parent = |c: &Change| {
+                c.path
+                    .components
+                    .len()
+                    .checked_sub(1)
+                    .map(|n| c.path.components[..n].to_vec())
+            };
             parent(a) == parent(b) && same_component(x, y)
         }
         _ => false,

@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::universal::{
-    Action, Change, Component, ComponentName, Date, DateTimeValue, FieldId, FieldPath, Param, ParamName, Params, Prop, PropName, Recur, Record,
-    SourceFormat, Time, Value,
+    Action, Change, Component, ComponentName, Date, DateTimeValue, FieldId, FieldPath, Param,
+    ParamName, Params, Prop, PropName, Record, Recur, SourceFormat, Time, Value,
 };
 
 fn text(name: PropName, value: &str) -> Prop {
@@ -12,7 +12,10 @@ fn text(name: PropName, value: &str) -> Prop {
 }
 
 fn typed(prop: Prop, types: &[&str]) -> Prop {
-    prop.with_params(Params::new(vec![Param::new(ParamName::Type, types.iter().map(|t| t.to_string()).collect())]))
+    prop.with_params(Params::new(vec![Param::new(
+        ParamName::Type,
+        types.iter().map(|t| t.to_string()).collect(),
+    )]))
 }
 
 fn contact(tels: &[(&str, &str)]) -> Record {
@@ -26,8 +29,18 @@ fn contact(tels: &[(&str, &str)]) -> Record {
 }
 
 fn utc(day: u8, hour: u8) -> Value {
-    let date = Date { year: Some(2024), month: Some(1), day: Some(day) };
-    let time = Time { hour, minute: 0, second: 0, utc: true, offset_minutes: None };
+    let date = Date {
+        year: Some(2024),
+        month: Some(1),
+        day: Some(day),
+    };
+    let time = Time {
+        hour,
+        minute: 0,
+        second: 0,
+        utc: true,
+        offset_minutes: None,
+    };
     Value::DateTimes(vec![DateTimeValue::DateTime { date, time }])
 }
 
@@ -38,13 +51,21 @@ fn event(overrides: &[(u8, &str)]) -> Record {
     master.props.push(text(PropName::Uid, "ev1"));
     master.props.push(Prop::new(PropName::DtStart, utc(1, 9)));
     master.props.push(text(PropName::Summary, "Standup"));
-    let rule = Recur { parts: vec![("FREQ".into(), "DAILY".into()), ("COUNT".into(), "10".into())] };
-    master.props.push(Prop::new(PropName::RRule, Value::Recur(rule)));
+    let rule = Recur {
+        parts: vec![
+            ("FREQ".into(), "DAILY".into()),
+            ("COUNT".into(), "10".into()),
+        ],
+    };
+    master
+        .props
+        .push(Prop::new(PropName::RRule, Value::Recur(rule)));
     root.children.push(master);
     for (day, summary) in overrides {
         let mut o = Component::new(ComponentName::VEvent);
         o.props.push(text(PropName::Uid, "ev1"));
-        o.props.push(Prop::new(PropName::RecurrenceId, utc(*day, 9)));
+        o.props
+            .push(Prop::new(PropName::RecurrenceId, utc(*day, 9)));
         o.props.push(Prop::new(PropName::DtStart, utc(*day, 10)));
         o.props.push(text(PropName::Summary, summary));
         root.children.push(o);
@@ -83,9 +104,17 @@ fn reordered_params_and_rrule_parts_are_no_change() {
     let a = event(&[]);
     let mut b = a.clone();
     let master = &mut b.root.children[0];
-    let rule = Recur { parts: vec![("count".into(), "10".into()), ("freq".into(), "daily".into())] };
+    let rule = Recur {
+        parts: vec![
+            ("count".into(), "10".into()),
+            ("freq".into(), "daily".into()),
+        ],
+    };
     master.props[3].set_value(Value::Recur(rule));
-    let params = Params::new(vec![Param::new(ParamName::Language, vec!["en".into()]), Param::new(ParamName::AltRep, vec!["cid:x".into()])]);
+    let params = Params::new(vec![
+        Param::new(ParamName::Language, vec!["en".into()]),
+        Param::new(ParamName::AltRep, vec!["cid:x".into()]),
+    ]);
     let swapped = Params::new(params.iter().rev().cloned().collect());
     let mut a2 = a.clone();
     *a2.root.children[0].props[2].params_mut() = params;
@@ -100,7 +129,10 @@ fn rfc5545_3_8_4_4_one_changed_occurrence_is_one_change_under_its_override() {
     let b = event(&[(3, "Late standup"), (5, "Moved again")]);
     let changes = diff(&a, &b);
     assert_eq!(changes.len(), 1, "{changes:?}");
-    assert_eq!(changes[0].path.to_string(), "VEVENT[RECURRENCE-ID=20240105T090000Z]/#13");
+    assert_eq!(
+        changes[0].path.to_string(),
+        "VEVENT[RECURRENCE-ID=20240105T090000Z]/#13"
+    );
     assert_eq!(apply(&a, &changes).unwrap(), aligned(&a, b));
 }
 
@@ -110,12 +142,21 @@ fn new_override_is_one_add_and_removed_override_one_remove() {
     let b = event(&[(3, "x"), (7, "y")]);
     let changes = diff(&a, &b);
     assert_eq!(changes.len(), 1);
-    assert_eq!((changes[0].action, changes[0].path.to_string()), (Action::Add, "VEVENT[RECURRENCE-ID=20240107T090000Z]".into()));
+    assert_eq!(
+        (changes[0].action, changes[0].path.to_string()),
+        (Action::Add, "VEVENT[RECURRENCE-ID=20240107T090000Z]".into())
+    );
     assert!(changes[0].component.is_some());
     assert_eq!(apply(&a, &changes).unwrap(), aligned(&a, b.clone()));
     let back = diff(&b, &a);
     assert_eq!(back.len(), 1);
-    assert_eq!((back[0].action, back[0].path.to_string()), (Action::Remove, "VEVENT[RECURRENCE-ID=20240107T090000Z]".into()));
+    assert_eq!(
+        (back[0].action, back[0].path.to_string()),
+        (
+            Action::Remove,
+            "VEVENT[RECURRENCE-ID=20240107T090000Z]".into()
+        )
+    );
     assert_eq!(apply(&b, &back).unwrap(), a);
 }
 
@@ -131,14 +172,61 @@ fn added_fields_get_fresh_ids_above_the_previous_maximum() {
 #[test]
 fn apply_names_the_unknown_field_or_component() {
     let a = event(&[]);
-    let err = apply(&a, &[Change { path: "VEVENT/#99".parse().unwrap(), action: Action::Remove, prop: None, component: None }]);
+    let err = apply(
+        &a,
+        &[Change {
+            path: "VEVENT/#99".parse().unwrap(),
+            action: Action::Remove,
+            prop: None,
+            component: None,
+        }],
+    );
     assert_eq!(err.unwrap_err().to_string(), "no field at VEVENT/#99");
-    let err = apply(&a, &[Change { path: "VEVENT[RECURRENCE-ID=19990101]/#2".parse().unwrap(), action: Action::Remove, prop: None, component: None }]);
-    assert!(matches!(err, Err(EngineError::UnknownComponent { .. })), "{err:?}");
-    let err = apply(&a, &[Change { path: "#1".parse().unwrap(), action: Action::Set, prop: None, component: None }]);
-    assert!(matches!(err, Err(EngineError::InvalidChange { defect: ChangeDefect::MissingProp, .. })), "{err:?}");
-    let dup = Change { path: "#2".parse().unwrap(), action: Action::Add, prop: Some(text(PropName::Note, "n")), component: None };
-    assert!(matches!(apply(&a, &[dup]), Err(EngineError::InvalidChange { defect: ChangeDefect::DuplicateFieldId, .. })));
+    let err = apply(
+        &a,
+        &[Change {
+            path: "VEVENT[RECURRENCE-ID=19990101]/#2".parse().unwrap(),
+            action: Action::Remove,
+            prop: None,
+            component: None,
+        }],
+    );
+    assert!(
+        matches!(err, Err(EngineError::UnknownComponent { .. })),
+        "{err:?}"
+    );
+    let err = apply(
+        &a,
+        &[Change {
+            path: "#1".parse().unwrap(),
+            action: Action::Set,
+            prop: None,
+            component: None,
+        }],
+    );
+    assert!(
+        matches!(
+            err,
+            Err(EngineError::InvalidChange {
+                defect: ChangeDefect::MissingProp,
+                ..
+            })
+        ),
+        "{err:?}"
+    );
+    let dup = Change {
+        path: "#2".parse().unwrap(),
+        action: Action::Add,
+        prop: Some(text(PropName::Note, "n")),
+        component: None,
+    };
+    assert!(matches!(
+        apply(&a, &[dup]),
+        Err(EngineError::InvalidChange {
+            defect: ChangeDefect::DuplicateFieldId,
+            ..
+        })
+    ));
 }
 
 #[test]
@@ -158,10 +246,16 @@ fn merge_same_field_theirs_wins_and_ours_is_recorded_as_lost() {
     let theirs = contact(&[("work", "theirs")]);
     let merged = merge(&base, &ours, &theirs).unwrap();
     assert_eq!(merged.record, contact(&[("work", "theirs")]));
-    let [conflict] = merged.conflicts.as_slice() else { panic!("{:?}", merged.conflicts) };
+    let [conflict] = merged.conflicts.as_slice() else {
+        panic!("{:?}", merged.conflicts)
+    };
     assert_eq!(conflict.rule, MergeRule::TheirsWins);
-    assert!(matches!(&conflict.lost, ConflictValue::Prop(p) if p.value().as_text() == Some("ours")));
-    assert!(matches!(&conflict.kept, ConflictValue::Prop(p) if p.value().as_text() == Some("theirs")));
+    assert!(
+        matches!(&conflict.lost, ConflictValue::Prop(p) if p.value().as_text() == Some("ours"))
+    );
+    assert!(
+        matches!(&conflict.kept, ConflictValue::Prop(p) if p.value().as_text() == Some("theirs"))
+    );
 }
 
 #[test]
@@ -180,7 +274,9 @@ fn merge_edit_beats_delete_for_fields_and_overrides() {
     let edited = event(&[(3, "edited")]);
     let merged = merge(&base, &removed, &edited).unwrap();
     assert_eq!(merged.record, aligned(&base, edited));
-    assert!(matches!(&merged.conflicts[0].kept, ConflictValue::Component(c) if c.props[3].value().as_text() == Some("edited")));
+    assert!(
+        matches!(&merged.conflicts[0].kept, ConflictValue::Component(c) if c.props[3].value().as_text() == Some("edited"))
+    );
 }
 
 #[test]
@@ -192,5 +288,9 @@ fn merge_adds_on_both_sides_are_all_kept_with_distinct_ids() {
     assert!(merged.conflicts.is_empty());
     let ids: Vec<u32> = merged.record.root.props.iter().map(|p| p.id().0).collect();
     assert_eq!(ids, [1, 2, 3, 4, 5]);
-    assert_eq!(merged.record.root.props.len(), 5, "the equal home number is added once");
+    assert_eq!(
+        merged.record.root.props.len(),
+        5,
+        "the equal home number is added once"
+    );
 }

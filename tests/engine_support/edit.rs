@@ -6,7 +6,8 @@
 use std::collections::HashSet;
 
 use pimgate::universal::{
-    Component, ComponentName, DateTimeValue, Duration, FieldId, Param, ParamName, Params, Prop, PropName, Recur, Record, Value,
+    Component, ComponentName, DateTimeValue, Duration, FieldId, Param, ParamName, Params, Prop,
+    PropName, Record, Recur, Value,
 };
 
 use super::{Rng, alarm, date, date_time, param, text, with_params};
@@ -22,15 +23,36 @@ pub enum Placement {
 
 #[derive(Debug, Clone)]
 pub enum EditOp {
-    SetValue { id: FieldId, value: Value },
-    SetParams { id: FieldId, params: Params },
-    RemoveProp { id: FieldId },
+    SetValue {
+        id: FieldId,
+        value: Value,
+    },
+    SetParams {
+        id: FieldId,
+        params: Params,
+    },
+    RemoveProp {
+        id: FieldId,
+    },
     /// Into the component holding the property `owner`.
-    AddProp { owner: FieldId, prop: Prop, at: Placement },
+    AddProp {
+        owner: FieldId,
+        prop: Prop,
+        at: Placement,
+    },
     /// The (non-root) component holding the property `owner`.
-    RemoveComponent { owner: FieldId },
-    AddComponent { owner: FieldId, component: Component, at: Placement },
-    MoveProp { id: FieldId, to: usize },
+    RemoveComponent {
+        owner: FieldId,
+    },
+    AddComponent {
+        owner: FieldId,
+        component: Component,
+        at: Placement,
+    },
+    MoveProp {
+        id: FieldId,
+        to: usize,
+    },
 }
 
 /// What an edit may do.
@@ -49,8 +71,18 @@ pub struct EditSpec {
 }
 
 impl EditSpec {
-    pub const IN_PLACE: EditSpec = EditSpec { in_place: true, keep_identity: true, parity: None, remove_components: true };
-    pub const ANY: EditSpec = EditSpec { in_place: false, keep_identity: false, parity: None, remove_components: true };
+    pub const IN_PLACE: EditSpec = EditSpec {
+        in_place: true,
+        keep_identity: true,
+        parity: None,
+        remove_components: true,
+    };
+    pub const ANY: EditSpec = EditSpec {
+        in_place: false,
+        keep_identity: false,
+        parity: None,
+        remove_components: true,
+    };
 }
 
 /// One property's place: the component path (child indices) and its index.
@@ -62,7 +94,11 @@ struct Site {
 
 fn sites(record: &Record) -> Vec<Site> {
     fn walk(c: &Component, path: &mut Vec<usize>, out: &mut Vec<Site>) {
-        out.extend(c.props.iter().enumerate().map(|(index, p)| Site { path: path.clone(), index, id: p.id() }));
+        out.extend(c.props.iter().enumerate().map(|(index, p)| Site {
+            path: path.clone(),
+            index,
+            id: p.id(),
+        }));
         for (i, child) in c.children.iter().enumerate() {
             path.push(i);
             walk(child, path, out);
@@ -89,7 +125,11 @@ fn is_identity(component: &Component, prop: &Prop) -> bool {
         PropName::TzId => component.name() == &ComponentName::VTimezone,
         PropName::Uid => !matches!(
             component.name(),
-            ComponentName::VEvent | ComponentName::VTodo | ComponentName::VJournal | ComponentName::VCard | ComponentName::VCalendar
+            ComponentName::VEvent
+                | ComponentName::VTodo
+                | ComponentName::VJournal
+                | ComponentName::VCard
+                | ComponentName::VCalendar
         ),
         _ => false,
     }
@@ -98,7 +138,10 @@ fn is_identity(component: &Component, prop: &Prop) -> bool {
 /// Plans 1..=4 edit operations on `record`.
 pub fn plan(record: &Record, rng: &mut Rng, spec: EditSpec) -> Vec<EditOp> {
     let all = sites(record);
-    let allowed: Vec<&Site> = all.iter().filter(|s| spec.parity.is_none_or(|p| s.id.0 % 2 == p)).collect();
+    let allowed: Vec<&Site> = all
+        .iter()
+        .filter(|s| spec.parity.is_none_or(|p| s.id.0 % 2 == p))
+        .collect();
     // (component path, name) pairs already touched, for the in-place rule.
     let mut touched: HashSet<(Vec<usize>, String)> = HashSet::new();
     let mut ops = Vec::new();
@@ -110,12 +153,20 @@ pub fn plan(record: &Record, rng: &mut Rng, spec: EditSpec) -> Vec<EditOp> {
         let component = component_at(&record.root, &site.path);
         let prop = &component.props[site.index];
         let key = (site.path.clone(), prop.name().as_str().to_owned());
-        if (spec.in_place && touched.contains(&key)) || ((spec.in_place || spec.keep_identity) && is_identity(component, prop)) {
+        if (spec.in_place && touched.contains(&key))
+            || ((spec.in_place || spec.keep_identity) && is_identity(component, prop))
+        {
             continue;
         }
         let op = match rng.below(if spec.in_place { 7 } else { 8 }) {
-            0..=2 => EditOp::SetValue { id: site.id, value: mutate(prop.value(), rng) },
-            3 => EditOp::SetParams { id: site.id, params: mutate_params(prop.params(), rng) },
+            0..=2 => EditOp::SetValue {
+                id: site.id,
+                value: mutate(prop.value(), rng),
+            },
+            3 => EditOp::SetParams {
+                id: site.id,
+                params: mutate_params(prop.params(), rng),
+            },
             4 => EditOp::RemoveProp { id: site.id },
             5 => {
                 let new = new_prop(component, rng);
@@ -124,14 +175,26 @@ pub fn plan(record: &Record, rng: &mut Rng, spec: EditSpec) -> Vec<EditOp> {
                 if spec.in_place && !touched.insert(new_key) {
                     continue;
                 }
-                EditOp::AddProp { owner: site.id, prop: new, at }
+                EditOp::AddProp {
+                    owner: site.id,
+                    prop: new,
+                    at,
+                }
             }
             6 => match component_op(record, site, rng, spec) {
                 // Keyless siblings are matched by position: one op per name and parent.
-                Some((op, child)) if !(spec.in_place || child.1.contains('=')) || touched.insert(child.clone()) => op,
+                Some((op, child))
+                    if !(spec.in_place || child.1.contains('='))
+                        || touched.insert(child.clone()) =>
+                {
+                    op
+                }
                 _ => continue,
             },
-            _ => EditOp::MoveProp { id: site.id, to: rng.below(64) },
+            _ => EditOp::MoveProp {
+                id: site.id,
+                to: rng.below(64),
+            },
         };
         touched.insert(key);
         ops.push(op);
@@ -140,51 +203,116 @@ pub fn plan(record: &Record, rng: &mut Rng, spec: EditSpec) -> Vec<EditOp> {
 }
 
 fn placement(spec: EditSpec, rng: &mut Rng) -> Placement {
-    if spec.in_place { Placement::AfterLastSameName } else { Placement::Anywhere(rng.below(64)) }
+    if spec.in_place {
+        Placement::AfterLastSameName
+    } else {
+        Placement::Anywhere(rng.below(64))
+    }
 }
 
 /// Adds an override or an alarm to an event, or removes a sub-component;
 /// also returns the parent's path and the child's name (and key).
-fn component_op(record: &Record, site: &Site, rng: &mut Rng, spec: EditSpec) -> Option<(EditOp, (Vec<usize>, String))> {
+fn component_op(
+    record: &Record,
+    site: &Site,
+    rng: &mut Rng,
+    spec: EditSpec,
+) -> Option<(EditOp, (Vec<usize>, String))> {
     let component = component_at(&record.root, &site.path);
     if let Some((_, parent)) = site.path.split_last()
         && spec.remove_components
         && rng.chance(40)
     {
-        return Some((EditOp::RemoveComponent { owner: site.id }, (parent.to_vec(), component.name().as_str().to_owned())));
+        return Some((
+            EditOp::RemoveComponent { owner: site.id },
+            (parent.to_vec(), component.name().as_str().to_owned()),
+        ));
     }
-    let is_event = matches!(component.name(), ComponentName::VEvent | ComponentName::VTodo);
+    let is_event = matches!(
+        component.name(),
+        ComponentName::VEvent | ComponentName::VTodo
+    );
     if is_event && rng.chance(50) {
-        let alarm = alarm(1 + rng.below(90) as u32, &format!("Alarm {}", rng.token()), None);
+        let alarm = alarm(
+            1 + rng.below(90) as u32,
+            &format!("Alarm {}", rng.token()),
+            None,
+        );
         let child = (site.path.clone(), "VALARM".to_owned());
-        return Some((EditOp::AddComponent { owner: site.id, component: alarm, at: placement(spec, rng) }, child));
+        return Some((
+            EditOp::AddComponent {
+                owner: site.id,
+                component: alarm,
+                at: placement(spec, rng),
+            },
+            child,
+        ));
     }
-    let master = record.root.children.iter().find(|c| c.name() == &ComponentName::VEvent && c.prop(&PropName::RecurrenceId).is_none())?;
+    let master = record.root.children.iter().find(|c| {
+        c.name() == &ComponentName::VEvent && c.prop(&PropName::RecurrenceId).is_none()
+    })?;
     let owner = record.root.props.first()?.id();
     let mut o = Component::new(ComponentName::VEvent);
-    let (day, hour) = (date(2031, 1 + rng.below(12) as u8, 1 + rng.below(28) as u8), rng.below(24) as u8);
-    let tz = master.prop(&PropName::DtStart).and_then(|p| p.params().get(&ParamName::TzId)).cloned();
-    let stamp = |name| with_params(Prop::new(name, Value::DateTimes(vec![date_time(day, hour, tz.is_none())])), tz.iter().cloned().collect());
+    let (day, hour) = (
+        date(2031, 1 + rng.below(12) as u8, 1 + rng.below(28) as u8),
+        rng.below(24) as u8,
+    );
+    let tz = master
+        .prop(&PropName::DtStart)
+        .and_then(|p| p.params().get(&ParamName::TzId))
+        .cloned();
+    let stamp = |name| {
+        with_params(
+            Prop::new(
+                name,
+                Value::DateTimes(vec![date_time(day, hour, tz.is_none())]),
+            ),
+            tz.iter().cloned().collect(),
+        )
+    };
     if let Some(uid) = master.prop(&PropName::Uid) {
         o.props.push(uid.clone().with_id(FieldId::UNASSIGNED));
     }
     o.props.push(stamp(PropName::RecurrenceId));
     o.props.push(stamp(PropName::DtStart));
-    o.props.push(text(PropName::Summary, &format!("Override {}", rng.token())));
+    o.props.push(text(
+        PropName::Summary,
+        &format!("Override {}", rng.token()),
+    ));
     // A key, so that two overrides of one edit never share a RECURRENCE-ID.
     let child = (Vec::new(), format!("VEVENT={day:?}{hour}"));
-    Some((EditOp::AddComponent { owner, component: o, at: placement(spec, rng) }, child))
+    Some((
+        EditOp::AddComponent {
+            owner,
+            component: o,
+            at: placement(spec, rng),
+        },
+        child,
+    ))
 }
 
 /// A new property for `component`, of a kind that fits it.
 fn new_prop(component: &Component, rng: &mut Rng) -> Prop {
     let token = rng.token();
     match (component.name(), rng.below(3)) {
-        (ComponentName::VCard, 0) => with_params(Prop::new(PropName::Tel, Value::Uri(format!("tel:+1-555-{token}"))), vec![param(ParamName::Type, &["cell"])]),
-        (ComponentName::VCard, 1) => with_params(text(PropName::Email, &format!("{token}@example.net")), vec![param(ParamName::Type, &["home"])]),
-        (ComponentName::VEvent, 0) => with_params(Prop::new(PropName::Attendee, Value::Uri(format!("mailto:{token}@example.com"))), vec![param(ParamName::Cn, &[&token])]),
+        (ComponentName::VCard, 0) => with_params(
+            Prop::new(PropName::Tel, Value::Uri(format!("tel:+1-555-{token}"))),
+            vec![param(ParamName::Type, &["cell"])],
+        ),
+        (ComponentName::VCard, 1) => with_params(
+            text(PropName::Email, &format!("{token}@example.net")),
+            vec![param(ParamName::Type, &["home"])],
+        ),
+        (ComponentName::VEvent, 0) => with_params(
+            Prop::new(
+                PropName::Attendee,
+                Value::Uri(format!("mailto:{token}@example.com")),
+            ),
+            vec![param(ParamName::Cn, &[&token])],
+        ),
         (_, 1) => text(PropName::Comment, &format!("comment {token}")),
-        _ => Prop::new(PropName::Other("X-PIMGATE-TEST".into()), Value::Raw(token)).with_group(rng.chance(30).then(|| "item9".to_owned())),
+        _ => Prop::new(PropName::Other("X-PIMGATE-TEST".into()), Value::Raw(token))
+            .with_group(rng.chance(30).then(|| "item9".to_owned())),
     }
 }
 
@@ -207,13 +335,27 @@ pub fn mutate(value: &Value, rng: &mut Rng) -> Value {
         Value::Uri(s) => Value::Uri(format!("{s}{token}")),
         Value::Binary(s) => Value::Binary(format!("{s}QUJD")),
         Value::DateTimes(values) => Value::DateTimes(match values.first() {
-            Some(first) => std::iter::once(shift(first)).chain(values[1..].iter().cloned()).collect(),
+            Some(first) => std::iter::once(shift(first))
+                .chain(values[1..].iter().cloned())
+                .collect(),
             None => vec![DateTimeValue::Date(date(2030, 1, 1))],
         }),
-        Value::Duration(d) => Value::Duration(Duration { minutes: d.minutes + 1, ..*d }),
+        Value::Duration(d) => Value::Duration(Duration {
+            minutes: d.minutes + 1,
+            ..*d
+        }),
         Value::Recur(rule) => {
-            let mut parts: Vec<(String, String)> = rule.parts.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("INTERVAL")).cloned().collect();
-            let interval = rule.get("INTERVAL").and_then(|v| v.parse::<u32>().ok()).unwrap_or(1) + 1;
+            let mut parts: Vec<(String, String)> = rule
+                .parts
+                .iter()
+                .filter(|(k, _)| !k.eq_ignore_ascii_case("INTERVAL"))
+                .cloned()
+                .collect();
+            let interval = rule
+                .get("INTERVAL")
+                .and_then(|v| v.parse::<u32>().ok())
+                .unwrap_or(1)
+                + 1;
             parts.push(("INTERVAL".into(), interval.to_string()));
             Value::Recur(Recur { parts })
         }
@@ -225,12 +367,28 @@ pub fn mutate(value: &Value, rng: &mut Rng) -> Value {
 }
 
 fn shift(value: &DateTimeValue) -> DateTimeValue {
-    let bump = |d: &pimgate::universal::Date| pimgate::universal::Date { year: Some(d.year.map_or(2000, |y| if y < 9000 { y + 1 } else { y - 1 })), ..*d };
+    let bump = |d: &pimgate::universal::Date| pimgate::universal::Date {
+        year: Some(
+            d.year
+                .map_or(2000, |y| if y < 9000 { y + 1 } else { y - 1 }),
+        ),
+        ..*d
+    };
     match value {
         DateTimeValue::Date(d) => DateTimeValue::Date(bump(d)),
-        DateTimeValue::DateTime { date, time } => DateTimeValue::DateTime { date: bump(date), time: *time },
-        DateTimeValue::Time(t) => DateTimeValue::Time(pimgate::universal::Time { hour: (t.hour + 1) % 24, ..*t }),
-        DateTimeValue::Period { date, time, end } => DateTimeValue::Period { date: bump(date), time: *time, end: end.clone() },
+        DateTimeValue::DateTime { date, time } => DateTimeValue::DateTime {
+            date: bump(date),
+            time: *time,
+        },
+        DateTimeValue::Time(t) => DateTimeValue::Time(pimgate::universal::Time {
+            hour: (t.hour + 1) % 24,
+            ..*t
+        }),
+        DateTimeValue::Period { date, time, end } => DateTimeValue::Period {
+            date: bump(date),
+            time: *time,
+            end: end.clone(),
+        },
     }
 }
 
@@ -241,7 +399,10 @@ fn mutate_params(params: &Params, rng: &mut Rng) -> Params {
     if params.get(&ParamName::Type).is_some() {
         params.set(ParamName::Type, vec![format!("x-{token}")]);
     } else {
-        params.push(Param::new(ParamName::Other("X-PIMGATE".into()), vec![token]));
+        params.push(Param::new(
+            ParamName::Other("X-PIMGATE".into()),
+            vec![token],
+        ));
     }
     params
 }
@@ -257,14 +418,23 @@ pub fn perform(record: &Record, ops: &[EditOp]) -> Record {
 
 fn perform_one(record: &mut Record, op: &EditOp) {
     let id = match op {
-        EditOp::SetValue { id, .. } | EditOp::SetParams { id, .. } | EditOp::RemoveProp { id } | EditOp::MoveProp { id, .. } => *id,
-        EditOp::AddProp { owner, .. } | EditOp::RemoveComponent { owner } | EditOp::AddComponent { owner, .. } => *owner,
+        EditOp::SetValue { id, .. }
+        | EditOp::SetParams { id, .. }
+        | EditOp::RemoveProp { id }
+        | EditOp::MoveProp { id, .. } => *id,
+        EditOp::AddProp { owner, .. }
+        | EditOp::RemoveComponent { owner }
+        | EditOp::AddComponent { owner, .. } => *owner,
     };
-    let Some(site) = sites(record).into_iter().find(|s| s.id == id) else { return };
+    let Some(site) = sites(record).into_iter().find(|s| s.id == id) else {
+        return;
+    };
     let component = component_at_mut(&mut record.root, &site.path);
     match op {
         EditOp::SetValue { value, .. } => component.props[site.index].set_value(value.clone()),
-        EditOp::SetParams { params, .. } => *component.props[site.index].params_mut() = params.clone(),
+        EditOp::SetParams { params, .. } => {
+            *component.props[site.index].params_mut() = params.clone()
+        }
         EditOp::RemoveProp { .. } => drop(component.props.remove(site.index)),
         EditOp::MoveProp { to, .. } => {
             let prop = component.props.remove(site.index);
@@ -275,22 +445,39 @@ fn perform_one(record: &mut Record, op: &EditOp) {
             let at = position(component.props.iter().map(Prop::name), prop.name(), *at);
             component.props.insert(at, prop.clone());
         }
-        EditOp::AddComponent { component: child, at, .. } => {
-            let at = position(component.children.iter().map(Component::name), child.name(), *at);
+        EditOp::AddComponent {
+            component: child,
+            at,
+            ..
+        } => {
+            let at = position(
+                component.children.iter().map(Component::name),
+                child.name(),
+                *at,
+            );
             component.children.insert(at, child.clone());
         }
         EditOp::RemoveComponent { .. } => {
             if let Some((last, parent)) = site.path.split_last() {
-                component_at_mut(&mut record.root, parent).children.remove(*last);
+                component_at_mut(&mut record.root, parent)
+                    .children
+                    .remove(*last);
             }
         }
     }
 }
 
-fn position<'a, N: PartialEq + 'a>(names: impl Iterator<Item = &'a N>, name: &N, at: Placement) -> usize {
+fn position<'a, N: PartialEq + 'a>(
+    names: impl Iterator<Item = &'a N>,
+    name: &N,
+    at: Placement,
+) -> usize {
     let names: Vec<&N> = names.collect();
     match at {
-        Placement::AfterLastSameName => names.iter().rposition(|n| *n == name).map_or(names.len(), |i| i + 1),
+        Placement::AfterLastSameName => names
+            .iter()
+            .rposition(|n| *n == name)
+            .map_or(names.len(), |i| i + 1),
         Placement::Anywhere(n) => n % (names.len() + 1),
     }
 }
