@@ -18,9 +18,9 @@
 
 use std::collections::HashMap;
 
+use super::key_text::key_text;
 use crate::universal::{
-    Component, ComponentName, ComponentSelector, Date, DateTimeValue, ParamName, PeriodEnd, Prop,
-    PropName, SelectorKey, Time, Value,
+    Component, ComponentName, ComponentSelector, ParamName, Prop, PropName, SelectorKey,
 };
 
 /// How one property of the new version relates to the previous version.
@@ -262,84 +262,10 @@ fn identity_key(component: &Component) -> Option<(&'static str, String)> {
     (!text.is_empty() && !text.contains(['[', ']'])).then_some((name, text))
 }
 
-/// A value's text for a selector key: the iCalendar lexical form for dates
-/// (RFC 5545 §3.3.4, §3.3.5), the text itself otherwise.
-fn key_text(value: &Value) -> Option<String> {
-    match value {
-        Value::Text(text) | Value::Uri(text) | Value::Raw(text) => Some(text.clone()),
-        Value::Integer(n) => Some(n.to_string()),
-        Value::DateTimes(values) => {
-            let mut out = String::new();
-            for (i, v) in values.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                push_date_time(&mut out, v);
-            }
-            Some(out)
-        }
-        _ => None,
-    }
-}
-
-fn push_date_time(out: &mut String, value: &DateTimeValue) {
-    match value {
-        DateTimeValue::Date(date) => push_date(out, date),
-        DateTimeValue::DateTime { date, time } => {
-            push_date(out, date);
-            push_time(out, time);
-        }
-        DateTimeValue::Time(time) => push_time(out, time),
-        DateTimeValue::Period { date, time, end } => {
-            push_date(out, date);
-            push_time(out, time);
-            out.push('/');
-            match end {
-                PeriodEnd::End { date, time } => {
-                    push_date(out, date);
-                    push_time(out, time);
-                }
-                PeriodEnd::Duration(d) => out.push_str(&format!("{}s", d.total_seconds())),
-            }
-        }
-    }
-}
-
-fn push_date(out: &mut String, date: &Date) {
-    // Reduced-accuracy vCard dates (RFC 6350 §4.3.1) write missing parts as '-'.
-    match date.year {
-        Some(y) => out.push_str(&format!("{y:04}")),
-        None => out.push_str("--"),
-    }
-    for part in [date.month, date.day] {
-        match part {
-            Some(p) => out.push_str(&format!("{p:02}")),
-            None => out.push('-'),
-        }
-    }
-}
-
-fn push_time(out: &mut String, time: &Time) {
-    out.push_str(&format!(
-        "T{:02}{:02}{:02}",
-        time.hour, time.minute, time.second
-    ));
-    if time.utc {
-        out.push('Z');
-    } else if let Some(offset) = time.offset_minutes {
-        let sign = if offset < 0 { '-' } else { '+' };
-        out.push_str(&format!(
-            "{sign}{:02}{:02}",
-            offset.unsigned_abs() / 60,
-            offset.unsigned_abs() % 60
-        ));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::universal::{Param, Params};
+    use crate::universal::{Date, DateTimeValue, Param, Params, Time, Value};
 
     fn tel(types: &[&str], number: &str) -> Prop {
         let params = Params::new(vec![Param::new(

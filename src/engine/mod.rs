@@ -27,6 +27,7 @@
 mod apply;
 mod diff;
 mod error;
+mod key_text;
 mod matching;
 mod merge;
 
