@@ -8,8 +8,10 @@
 //!
 //! - [`universal`]: the universal record model and change transactions.
 //! - [`adapters`]: vCard, iCalendar, CSV and JSON formats to and from the model.
+//! - [`engine`]: the delta engine: diff, apply and merge of records, field by field.
 //! - [`store`]: persistence on SQLite (embedded default) or PostgreSQL.
 
 pub mod adapters;
+pub mod engine;
 pub mod store;
 pub mod universal;
