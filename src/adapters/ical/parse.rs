@@ -112,7 +112,8 @@ impl Builder {
         if line.group.is_none() && line.name.eq_ignore_ascii_case("BEGIN") {
             self.begin(line, raw)
         } else if line.group.is_none() && line.name.eq_ignore_ascii_case("END") {
-            self.end(line, raw)
+            self.end(line, raw);
+            Ok(())
         } else {
             self.property(line, raw);
             Ok(())
@@ -166,7 +167,7 @@ impl Builder {
         Ok(())
     }
 
-    fn end(&mut self, line: &ContentLine<'_>, raw: Bytes) -> Result<(), FormatError> {
+    fn end(&mut self, line: &ContentLine<'_>, raw: Bytes) {
         let name = Self::component_name(line);
         let Some(depth) = self.stack.iter().rposition(|open| open.component.name() == &name) else {
             // Closes nothing open (a typo such as END:VCALENDARD, or junk):
@@ -176,14 +177,13 @@ impl Builder {
                 None => format!("END:{name}"),
             };
             self.stray(line, &raw, &what);
-            return Ok(());
+            return;
         };
         // Inner components left open: their END is missing (zero raw bytes).
         while self.stack.len() > depth + 1 {
             self.close_unterminated();
         }
         self.close(Some(raw));
-        Ok(())
     }
 
     fn close_unterminated(&mut self) {
