@@ -55,6 +55,11 @@ const BARE_COMPONENTS: [ComponentName; 13] = [
     ComponentName::VResource,
 ];
 
+/// Whether a component may stand in a file without a VCALENDAR around it.
+pub(super) fn is_bare_component(name: &ComponentName) -> bool {
+    BARE_COMPONENTS.contains(name)
+}
+
 struct Open {
     component: Component,
     begin: Option<Bytes>,
@@ -153,7 +158,7 @@ impl Builder {
             self.close(Some(Bytes::new()));
         }
         if self.stack.is_empty() && name != ComponentName::VCalendar {
-            if !BARE_COMPONENTS.contains(&name) {
+            if !is_bare_component(&name) {
                 let expected = "VCALENDAR";
                 return Err(FormatError::new(line.line, 1, FormatErrorKind::MissingBegin { expected }).in_record(self.calendars.len() + 1));
             }

@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 
-use super::parse::Calendar;
+use super::parse::{Calendar, is_bare_component};
 use crate::universal::{Component, ComponentName, Diagnostic, FieldId, ParamName, PropName, Record, SourceFormat};
 
 /// One object being assembled: indices of the calendar's children.
@@ -131,12 +131,23 @@ fn build_records(root: Component, children: Vec<Component>, plans: Vec<Plan>) ->
             let child = if uses[member] == 0 { children[member].take() } else { children[member].clone() };
             object.children.extend(child);
         }
+        keep_readable(&mut object);
         renumber(&mut object);
         let mut record = Record::new(object, Some(SourceFormat::ICalendar));
         record.diagnostics = plan.diagnostics;
         records.push(record);
     }
     records
+}
+
+/// An object of an implicit calendar (zero-byte BEGIN/END) whose first
+/// component could not stand bare in a file gets real VCALENDAR lines, so
+/// its rendering parses again.
+fn keep_readable(object: &mut Component) {
+    let implicit = object.begin_raw().is_some_and(|raw| raw.is_empty());
+    if implicit && object.children.first().is_some_and(|child| !is_bare_component(child.name())) {
+        object.set_raw_delimiters(None, None);
+    }
 }
 
 /// Field ids 1..n in document order (the provisional ids are file positions).
