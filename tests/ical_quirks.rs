@@ -102,3 +102,14 @@ fn mismatched_end_is_reported_leniently_and_refused_strictly_with_line_and_recor
     assert_eq!((error.record, error.line), (Some(2), 13));
     assert!(error.to_string().contains("END:VEVENT where END:VTODO was due"), "{error}");
 }
+
+#[test]
+fn objects_of_a_bare_file_render_back_to_something_that_reads_the_same() {
+    // X-FOO belongs to the implicit calendar and precedes object b's event.
+    let input = "BEGIN:VEVENT\r\nUID:a\r\nEND:VEVENT\r\nX-FOO:bar\r\nBEGIN:VEVENT\r\nUID:b\r\nEND:VEVENT\r\n";
+    let records = ical::parse(input.as_bytes()).unwrap();
+    for record in &records {
+        let rendered = ical::render(record).unwrap();
+        assert_eq!(ical::parse(&rendered).unwrap(), std::slice::from_ref(record), "{}", String::from_utf8_lossy(&rendered));
+    }
+}

@@ -140,12 +140,22 @@ fn build_records(root: Component, children: Vec<Component>, plans: Vec<Plan>) ->
     records
 }
 
-/// An object of an implicit calendar (zero-byte BEGIN/END) whose first
-/// component could not stand bare in a file gets real VCALENDAR lines, so
-/// its rendering parses again.
+/// An object of an implicit calendar (zero-byte BEGIN/END) that would not
+/// read back as bare components — its first component could not stand bare
+/// in a file, or a calendar property comes before it — gets real VCALENDAR
+/// lines, so its rendering parses again.
 fn keep_readable(object: &mut Component) {
     let implicit = object.begin_raw().is_some_and(|raw| raw.is_empty());
-    if implicit && object.children.first().is_some_and(|child| !is_bare_component(child.name())) {
+    if !implicit {
+        return;
+    }
+    let first_child = object.children.first();
+    let not_bare = first_child.is_none_or(|child| !is_bare_component(child.name()));
+    let mut child_ids = Vec::new();
+    object.children.iter().for_each(|c| c.walk(&mut |c| child_ids.extend(c.props.iter().map(|p| p.id()))));
+    let first_child_id = child_ids.into_iter().min();
+    let prop_first = object.props.iter().any(|p| first_child_id.is_none_or(|first| p.id() < first));
+    if not_bare || prop_first {
         object.set_raw_delimiters(None, None);
     }
 }
