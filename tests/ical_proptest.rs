@@ -7,7 +7,11 @@ use pimgate::adapters::ical;
 use proptest::prelude::*;
 
 fn corpus_files() -> Vec<Vec<u8>> {
-    common::corpus("ical").iter().filter(|f| f.bytes().len() < 20_000).map(|f| f.bytes()).collect()
+    common::corpus("ical")
+        .iter()
+        .filter(|f| f.bytes().len() < 20_000)
+        .map(|f| f.bytes())
+        .collect()
 }
 
 /// Parses, and when that succeeds, checks the round-trip law on every object.
@@ -16,11 +20,21 @@ fn exercise(input: &[u8]) {
         for record in &records {
             let rendered = ical::render(record).expect("a parsed object renders");
             let reparsed = ical::parse(&rendered).expect("a rendered object parses");
-            assert_eq!(reparsed, std::slice::from_ref(record), "round trip of {:?}", String::from_utf8_lossy(&rendered));
+            assert_eq!(
+                reparsed,
+                std::slice::from_ref(record),
+                "round trip of {:?}",
+                String::from_utf8_lossy(&rendered)
+            );
             let mut canonical = record.clone();
             canonical.clear_raw();
-            let reparsed = ical::parse(&ical::render(&canonical).unwrap()).expect("a canonical rendering parses");
-            assert_eq!(reparsed, std::slice::from_ref(record), "canonical round trip");
+            let reparsed = ical::parse(&ical::render(&canonical).unwrap())
+                .expect("a canonical rendering parses");
+            assert_eq!(
+                reparsed,
+                std::slice::from_ref(record),
+                "canonical round trip"
+            );
         }
         ical::join(&records).expect("parsed objects join");
     }
@@ -44,7 +58,10 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 }
 
 fn apply(input: &[u8], mutation: &Mutation) -> Vec<u8> {
-    let mut lines: Vec<Vec<u8>> = input.split_inclusive(|b| *b == b'\n').map(<[u8]>::to_vec).collect();
+    let mut lines: Vec<Vec<u8>> = input
+        .split_inclusive(|b| *b == b'\n')
+        .map(<[u8]>::to_vec)
+        .collect();
     let n = lines.len().max(1);
     match *mutation {
         Mutation::Flip { at, byte } => {

@@ -47,7 +47,12 @@ END:X-VENDOR-THING\r\n\
 END:VCALENDAR\r\n";
 
 fn names(record: &Record) -> Vec<String> {
-    record.root.children.iter().map(|c| c.name().to_string()).collect()
+    record
+        .root
+        .children
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect()
 }
 
 #[test]
@@ -57,7 +62,13 @@ fn overrides_stay_with_their_master_and_zones_go_only_where_referenced() {
     // a, b, the X- component (no UID), and the unreferenced New York zone.
     assert_eq!(uids, [Some("a"), Some("b"), None, None]);
     assert_eq!(names(&records[0]), ["VTIMEZONE", "VEVENT", "VEVENT"]);
-    assert_eq!(records[0].root.children[0].prop(&PropName::TzId).unwrap().value(), &Value::Text("Europe/Berlin".into()));
+    assert_eq!(
+        records[0].root.children[0]
+            .prop(&PropName::TzId)
+            .unwrap()
+            .value(),
+        &Value::Text("Europe/Berlin".into())
+    );
     assert_eq!(names(&records[1]), ["VEVENT"]);
     assert_eq!(names(&records[2]), ["X-VENDOR-THING"]);
     assert_eq!(names(&records[3]), ["VTIMEZONE"]);
@@ -66,7 +77,12 @@ fn overrides_stay_with_their_master_and_zones_go_only_where_referenced() {
 #[test]
 fn every_object_carries_the_calendar_header() {
     for record in ical::parse(TWO_UIDS.as_bytes()).unwrap() {
-        let header: Vec<_> = record.root.props.iter().map(|p| p.name().to_string()).collect();
+        let header: Vec<_> = record
+            .root
+            .props
+            .iter()
+            .map(|p| p.name().to_string())
+            .collect();
         assert_eq!(header, ["VERSION", "PRODID", "X-WR-CALNAME"]);
     }
 }
@@ -75,7 +91,10 @@ fn every_object_carries_the_calendar_header() {
 fn unknown_components_keep_their_properties() {
     let records = ical::parse(TWO_UIDS.as_bytes()).unwrap();
     let vendor = &records[2].root.children[0];
-    assert_eq!(vendor.name(), &ComponentName::Other("X-VENDOR-THING".into()));
+    assert_eq!(
+        vendor.name(),
+        &ComponentName::Other("X-VENDOR-THING".into())
+    );
     assert_eq!(vendor.props[0].value(), &Value::Raw("on".into()));
 }
 
@@ -83,16 +102,27 @@ fn unknown_components_keep_their_properties() {
 fn each_object_renders_as_its_own_pieces_of_the_file() {
     let records = ical::parse(TWO_UIDS.as_bytes()).unwrap();
     let first = String::from_utf8(ical::render(&records[0]).unwrap()).unwrap();
-    assert!(first.contains("TZID:Europe/Berlin") && !first.contains("America/New_York"), "{first}");
-    assert!(first.contains("SUMMARY:Standup (moved)") && !first.contains("SUMMARY:Other"), "{first}");
-    assert!(first.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") && first.ends_with("END:VCALENDAR\r\n"));
+    assert!(
+        first.contains("TZID:Europe/Berlin") && !first.contains("America/New_York"),
+        "{first}"
+    );
+    assert!(
+        first.contains("SUMMARY:Standup (moved)") && !first.contains("SUMMARY:Other"),
+        "{first}"
+    );
+    assert!(
+        first.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+            && first.ends_with("END:VCALENDAR\r\n")
+    );
 }
 
 #[test]
 fn field_ids_are_numbered_per_object_in_document_order() {
     let records = ical::parse(TWO_UIDS.as_bytes()).unwrap();
     let mut ids = Vec::new();
-    records[1].root.walk(&mut |c| ids.extend(c.props.iter().map(|p| p.id().0)));
+    records[1]
+        .root
+        .walk(&mut |c| ids.extend(c.props.iter().map(|p| p.id().0)));
     assert_eq!(ids, (1..=ids.len() as u32).collect::<Vec<_>>());
 }
 
@@ -101,7 +131,10 @@ fn concatenated_calendars_are_each_split() {
     let one = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VTODO\r\nUID:t1\r\nEND:VTODO\r\nEND:VCALENDAR\r\n";
     let two = one.replace("t1", "t2").replace("VTODO", "VJOURNAL");
     let records = ical::parse(format!("{one}{two}").as_bytes()).unwrap();
-    assert_eq!(records.iter().map(|r| r.uid()).collect::<Vec<_>>(), [Some("t1"), Some("t2")]);
+    assert_eq!(
+        records.iter().map(|r| r.uid()).collect::<Vec<_>>(),
+        [Some("t1"), Some("t2")]
+    );
     assert_eq!(ical::render(&records[1]).unwrap(), two.as_bytes());
 }
 
@@ -123,5 +156,8 @@ fn a_property_after_a_sub_component_stays_after_it() {
     let mut records = ical::parse(input.as_bytes()).unwrap();
     assert_eq!(ical::render(&records[0]).unwrap(), input.as_bytes());
     records[0].clear_raw();
-    assert_eq!(String::from_utf8(ical::render(&records[0]).unwrap()).unwrap(), input);
+    assert_eq!(
+        String::from_utf8(ical::render(&records[0]).unwrap()).unwrap(),
+        input
+    );
 }

@@ -12,8 +12,8 @@ use bytes::Bytes;
 use super::prop::build_prop;
 use crate::adapters::contentline::{ContentLine, Lexer, LineError};
 use crate::adapters::{FormatError, FormatErrorKind};
-use crate::universal::{ComponentName, Diagnostic, FieldId};
 use crate::universal::Component;
+use crate::universal::{ComponentName, Diagnostic, FieldId};
 
 /// A diagnostic and the top-level child (index into the calendar's
 /// children) it belongs to; `None` for the calendar itself.
@@ -127,54 +127,106 @@ impl Builder {
 
     fn warn(&mut self, line: u32, message: String, text: Option<String>) {
         let child = (self.stack.len() >= 2).then(|| self.stack[0].component.children.len());
-        self.diagnostics.push(Placed { child, diagnostic: Diagnostic { line, message, text } });
+        self.diagnostics.push(Placed {
+            child,
+            diagnostic: Diagnostic {
+                line,
+                message,
+                text,
+            },
+        });
     }
 
     fn invalid_line(&mut self, error: LineError) {
-        let message = format!("not a content line: {} (kept in the raw bytes only)", error.kind);
+        let message = format!(
+            "not a content line: {} (kept in the raw bytes only)",
+            error.kind
+        );
         self.warn(error.line, message, Some(error.text));
     }
 
     /// A line outside any component: reported, and its bytes travel with the next piece.
     fn stray(&mut self, line: &ContentLine<'_>, raw: &Bytes, what: &str) {
-        let text = String::from_utf8_lossy(raw.strip_suffix(b"\n").unwrap_or(raw)).trim_end().to_owned();
-        let message = if self.stack.is_empty() { format!("{what} outside any component") } else { what.to_owned() };
-        self.warn(line.line, format!("{message}; kept in the raw bytes only"), Some(text));
+        let text = String::from_utf8_lossy(raw.strip_suffix(b"\n").unwrap_or(raw))
+            .trim_end()
+            .to_owned();
+        let message = if self.stack.is_empty() {
+            format!("{what} outside any component")
+        } else {
+            what.to_owned()
+        };
+        self.warn(
+            line.line,
+            format!("{message}; kept in the raw bytes only"),
+            Some(text),
+        );
         self.stray_start = Some(self.piece_start);
     }
 
     fn component_name(line: &ContentLine<'_>) -> ComponentName {
         // Control characters around the name are junk, not part of it.
-        ComponentName::parse(String::from_utf8_lossy(&line.value).trim_matches(|c: char| c.is_whitespace() || c.is_control()))
+        ComponentName::parse(
+            String::from_utf8_lossy(&line.value)
+                .trim_matches(|c: char| c.is_whitespace() || c.is_control()),
+        )
     }
 
     fn begin(&mut self, line: &ContentLine<'_>, raw: Bytes) -> Result<(), FormatError> {
         let name = Self::component_name(line);
         if !line.params.is_empty() {
-            self.warn(line.line, "parameters on a BEGIN line are ignored".into(), Some(String::from_utf8_lossy(&raw).trim_end().into()));
+            self.warn(
+                line.line,
+                "parameters on a BEGIN line are ignored".into(),
+                Some(String::from_utf8_lossy(&raw).trim_end().into()),
+            );
         }
         // A real calendar after bare components ends the implicit one.
-        if name == ComponentName::VCalendar && matches!(self.stack.as_slice(), [open] if open.implicit) {
+        if name == ComponentName::VCalendar
+            && matches!(self.stack.as_slice(), [open] if open.implicit)
+        {
             self.close(Some(Bytes::new()));
         }
         if self.stack.is_empty() && name != ComponentName::VCalendar {
             if !is_bare_component(&name) {
                 let expected = "VCALENDAR";
-                return Err(FormatError::new(line.line, 1, FormatErrorKind::MissingBegin { expected }).in_record(self.calendars.len() + 1));
+                return Err(FormatError::new(
+                    line.line,
+                    1,
+                    FormatErrorKind::MissingBegin { expected },
+                )
+                .in_record(self.calendars.len() + 1));
             }
             // A bare component: read it inside an implicit VCALENDAR whose
             // BEGIN/END are zero bytes, so the file still renders back as it was.
-            self.warn(line.line, format!("BEGIN:{name} without BEGIN:VCALENDAR; read inside an implicit calendar"), None);
+            self.warn(
+                line.line,
+                format!("BEGIN:{name} without BEGIN:VCALENDAR; read inside an implicit calendar"),
+                None,
+            );
             let root = Component::new(ComponentName::VCalendar);
-            self.stack.push(Open { component: root, begin: Some(Bytes::new()), line: line.line, implicit: true });
+            self.stack.push(Open {
+                component: root,
+                begin: Some(Bytes::new()),
+                line: line.line,
+                implicit: true,
+            });
         }
-        self.stack.push(Open { component: Component::new(name), begin: Some(raw), line: line.line, implicit: false });
+        self.stack.push(Open {
+            component: Component::new(name),
+            begin: Some(raw),
+            line: line.line,
+            implicit: false,
+        });
         Ok(())
     }
 
     fn end(&mut self, line: &ContentLine<'_>, raw: Bytes) {
         let name = Self::component_name(line);
-        let Some(depth) = self.stack.iter().rposition(|open| open.component.name() == &name) else {
+        let Some(depth) = self
+            .stack
+            .iter()
+            .rposition(|open| open.component.name() == &name)
+        else {
             // Closes nothing open (a typo such as END:VCALENDARD, or junk):
             // reported, its bytes kept with the next piece; strict mode refuses it.
             let what = match self.stack.last() {
@@ -194,13 +246,23 @@ impl Builder {
     fn close_unterminated(&mut self) {
         if let Some(open) = self.stack.last().filter(|open| !open.implicit) {
             let (name, line) = (open.component.name().to_string(), open.line);
-            self.warn(line, format!("BEGIN:{name} has no END:{name}; closed where its parent ends"), None);
+            self.warn(
+                line,
+                format!("BEGIN:{name} has no END:{name}; closed where its parent ends"),
+                None,
+            );
         }
         self.close(Some(Bytes::new()));
     }
 
     fn close(&mut self, end: Option<Bytes>) {
-        let Some(Open { mut component, begin, line, implicit }) = self.stack.pop() else {
+        let Some(Open {
+            mut component,
+            begin,
+            line,
+            implicit,
+        }) = self.stack.pop()
+        else {
             return;
         };
         component.set_raw_delimiters(begin, end);
@@ -212,7 +274,13 @@ impl Builder {
             None => {
                 let diagnostics = std::mem::take(&mut self.diagnostics);
                 let child_lines = std::mem::take(&mut self.child_lines);
-                self.calendars.push(Calendar { root: component, diagnostics, line, implicit, child_lines });
+                self.calendars.push(Calendar {
+                    root: component,
+                    diagnostics,
+                    line,
+                    implicit,
+                    child_lines,
+                });
             }
         }
     }
@@ -240,12 +308,22 @@ impl Builder {
         }
         if self.calendars.is_empty() {
             let line = self.first_line.unwrap_or(1);
-            return Err(FormatError::new(line, 0, FormatErrorKind::MissingBegin { expected: "VCALENDAR" }));
+            return Err(FormatError::new(
+                line,
+                0,
+                FormatErrorKind::MissingBegin {
+                    expected: "VCALENDAR",
+                },
+            ));
         }
         // Lines after the last calendar: their diagnostics go to it.
         let leftover = std::mem::take(&mut self.diagnostics);
         if let Some(last) = self.calendars.last_mut() {
-            last.diagnostics.extend(leftover.into_iter().map(|placed| Placed { child: None, ..placed }));
+            last.diagnostics
+                .extend(leftover.into_iter().map(|placed| Placed {
+                    child: None,
+                    ..placed
+                }));
         }
         Ok(self.calendars)
     }

@@ -11,14 +11,32 @@ pub(super) fn check(calendar: &mut Calendar) {
         for (name, section) in [(PropName::Version, "§3.7.4"), (PropName::Prodid, "§3.7.3")] {
             if calendar.root.prop(&name).is_none() {
                 let message = format!("VCALENDAR has no {name} (RFC 5545 {section} requires one)");
-                calendar.diagnostics.push(Placed { child: None, diagnostic: Diagnostic { line: calendar.line, message, text: None } });
+                calendar.diagnostics.push(Placed {
+                    child: None,
+                    diagnostic: Diagnostic {
+                        line: calendar.line,
+                        message,
+                        text: None,
+                    },
+                });
             }
         }
     }
     for (index, child) in calendar.root.children.iter().enumerate() {
-        let line = calendar.child_lines.get(index).copied().unwrap_or(calendar.line);
+        let line = calendar
+            .child_lines
+            .get(index)
+            .copied()
+            .unwrap_or(calendar.line);
         for message in component_quirks(child) {
-            calendar.diagnostics.push(Placed { child: Some(index), diagnostic: Diagnostic { line, message, text: None } });
+            calendar.diagnostics.push(Placed {
+                child: Some(index),
+                diagnostic: Diagnostic {
+                    line,
+                    message,
+                    text: None,
+                },
+            });
         }
     }
 }
@@ -31,7 +49,9 @@ fn component_quirks(component: &Component) -> Vec<String> {
         found.push(format!("{} has both DTEND and DURATION (RFC 5545 §3.6.1 allows one; Thunderbird); kept as written", component.name()));
     }
     // Evolution writes EXDATE;VALUE=DATE beside a DATE-TIME DTSTART (and the reverse).
-    let start_is_date = component.prop(&PropName::DtStart).and_then(|p| is_date(p.value()));
+    let start_is_date = component
+        .prop(&PropName::DtStart)
+        .and_then(|p| is_date(p.value()));
     for name in [PropName::ExDate, PropName::RDate] {
         for prop in component.props_named(&name) {
             if let (Some(start), Some(this)) = (start_is_date, is_date(prop.value()))

@@ -23,7 +23,11 @@ struct Out {
 
 impl Out {
     fn new(use_raw: bool) -> Self {
-        Out { writer: Writer::new(), use_raw, open_line: false }
+        Out {
+            writer: Writer::new(),
+            use_raw,
+            open_line: false,
+        }
     }
 
     fn raw(&mut self, bytes: &[u8]) {
@@ -69,7 +73,8 @@ impl Out {
             None => {
                 self.close_line();
                 let value = write_value(prop.value());
-                self.writer.line(prop.group(), prop.name().as_str(), prop.params(), &value);
+                self.writer
+                    .line(prop.group(), prop.name().as_str(), prop.params(), &value);
             }
         }
     }
@@ -106,8 +111,17 @@ fn placement_keys(children: &[Component]) -> Vec<u32> {
     let own: Vec<Option<u32>> = children.iter().map(first_id).collect();
     let mut keys: Vec<u32> = Vec::with_capacity(own.len());
     for (index, key) in own.iter().enumerate() {
-        let following = || own[index..].iter().flatten().next().copied().unwrap_or(u32::MAX);
-        let key = key.or_else(|| keys.last().copied()).unwrap_or_else(following);
+        let following = || {
+            own[index..]
+                .iter()
+                .flatten()
+                .next()
+                .copied()
+                .unwrap_or(u32::MAX)
+        };
+        let key = key
+            .or_else(|| keys.last().copied())
+            .unwrap_or_else(following);
         keys.push(key);
     }
     keys
@@ -128,8 +142,15 @@ fn check_calendar(record: &Record) -> Result<(), FormatError> {
     if record.root.name() == &ComponentName::VCalendar {
         return Ok(());
     }
-    let message = format!("a {} record cannot be written as iCalendar", record.root.name());
-    Err(FormatError::new(0, 0, FormatErrorKind::Unrenderable(message)))
+    let message = format!(
+        "a {} record cannot be written as iCalendar",
+        record.root.name()
+    );
+    Err(FormatError::new(
+        0,
+        0,
+        FormatErrorKind::Unrenderable(message),
+    ))
 }
 
 /// Renders one application object as a VCALENDAR.
@@ -147,12 +168,26 @@ pub fn join(records: &[Record]) -> Result<Vec<u8>, FormatError> {
     records.iter().try_for_each(check_calendar)?;
     let mut out = Out::new(false);
     out.writer.begin(ComponentName::VCalendar.as_str());
-    let header = records.first().map(|r| r.root.props.as_slice()).unwrap_or_default();
-    write_header(&mut out, header, records.first().is_some_and(|r| r.source == Some(SourceFormat::ICalendar)));
+    let header = records
+        .first()
+        .map(|r| r.root.props.as_slice())
+        .unwrap_or_default();
+    write_header(
+        &mut out,
+        header,
+        records
+            .first()
+            .is_some_and(|r| r.source == Some(SourceFormat::ICalendar)),
+    );
     let mut seen = HashSet::new();
     for record in records {
         out.use_raw = record.source == Some(SourceFormat::ICalendar);
-        for zone in record.root.children.iter().filter(|c| c.name() == &ComponentName::VTimezone) {
+        for zone in record
+            .root
+            .children
+            .iter()
+            .filter(|c| c.name() == &ComponentName::VTimezone)
+        {
             if tzid_of(zone).is_none_or(|tzid| seen.insert(tzid.to_owned())) {
                 out.component(zone);
             }
@@ -160,7 +195,12 @@ pub fn join(records: &[Record]) -> Result<Vec<u8>, FormatError> {
     }
     for record in records {
         out.use_raw = record.source == Some(SourceFormat::ICalendar);
-        record.root.children.iter().filter(|c| c.name() != &ComponentName::VTimezone).for_each(|c| out.component(c));
+        record
+            .root
+            .children
+            .iter()
+            .filter(|c| c.name() != &ComponentName::VTimezone)
+            .for_each(|c| out.component(c));
     }
     out.use_raw = false;
     out.close_line();
@@ -175,7 +215,12 @@ fn write_header(out: &mut Out, header: &[Prop], use_raw: bool) {
         out.writer.line(None, "VERSION", &Default::default(), "2.0");
     }
     if !has(PropName::Prodid) {
-        out.writer.line(None, "PRODID", &Default::default(), "-//pimgate//pimgate//EN");
+        out.writer.line(
+            None,
+            "PRODID",
+            &Default::default(),
+            "-//pimgate//pimgate//EN",
+        );
     }
     header.iter().for_each(|p| out.prop(p));
 }

@@ -15,7 +15,9 @@
 use std::collections::HashMap;
 
 use super::parse::{Calendar, is_bare_component};
-use crate::universal::{Component, ComponentName, Diagnostic, FieldId, ParamName, PropName, Record, SourceFormat};
+use crate::universal::{
+    Component, ComponentName, Diagnostic, FieldId, ParamName, PropName, Record, SourceFormat,
+};
 
 /// One object being assembled: indices of the calendar's children.
 #[derive(Default)]
@@ -26,7 +28,11 @@ struct Plan {
 
 /// The application objects of one calendar.
 pub(super) fn split(calendar: Calendar) -> Vec<Record> {
-    let Calendar { mut root, diagnostics, .. } = calendar;
+    let Calendar {
+        mut root,
+        diagnostics,
+        ..
+    } = calendar;
     let children = std::mem::take(&mut root.children);
     let mut plans = plan_objects(&children);
     // Which object each child ended up in first (diagnostics follow it).
@@ -37,7 +43,10 @@ pub(super) fn split(calendar: Calendar) -> Vec<Record> {
         }
     }
     for placed in diagnostics {
-        let index = placed.child.and_then(|child| home.get(child).copied()).unwrap_or(0);
+        let index = placed
+            .child
+            .and_then(|child| home.get(child).copied())
+            .unwrap_or(0);
         plans[index].diagnostics.push(placed.diagnostic);
     }
     build_records(root, children, plans)
@@ -85,7 +94,10 @@ fn plan_objects(children: &[Component]) -> Vec<Plan> {
             }
         }
         if !used {
-            plans.push(Plan { members: vec![index], diagnostics: Vec::new() });
+            plans.push(Plan {
+                members: vec![index],
+                diagnostics: Vec::new(),
+            });
         }
     }
     if plans.is_empty() {
@@ -128,7 +140,11 @@ fn build_records(root: Component, children: Vec<Component>, plans: Vec<Plan>) ->
         let mut object = root.clone();
         for member in plan.members {
             uses[member] -= 1;
-            let child = if uses[member] == 0 { children[member].take() } else { children[member].clone() };
+            let child = if uses[member] == 0 {
+                children[member].take()
+            } else {
+                children[member].clone()
+            };
             object.children.extend(child);
         }
         keep_readable(&mut object);
@@ -152,9 +168,15 @@ fn keep_readable(object: &mut Component) {
     let first_child = object.children.first();
     let not_bare = first_child.is_none_or(|child| !is_bare_component(child.name()));
     let mut child_ids = Vec::new();
-    object.children.iter().for_each(|c| c.walk(&mut |c| child_ids.extend(c.props.iter().map(|p| p.id()))));
+    object
+        .children
+        .iter()
+        .for_each(|c| c.walk(&mut |c| child_ids.extend(c.props.iter().map(|p| p.id()))));
     let first_child_id = child_ids.into_iter().min();
-    let prop_first = object.props.iter().any(|p| first_child_id.is_none_or(|first| p.id() < first));
+    let prop_first = object
+        .props
+        .iter()
+        .any(|p| first_child_id.is_none_or(|first| p.id() < first));
     if not_bare || prop_first {
         object.set_raw_delimiters(None, None);
     }
