@@ -150,9 +150,7 @@ fn corpus_merge_of_edits_to_different_fields_keeps_both() {
             return Err(format!("conflicts {:?}", merged.conflicts));
         }
         let again = merge(base, &ours, &theirs).map_err(|e| e.to_string())?;
-        if serde_json::to_string(&again.record).unwrap()
-            != serde_json::to_string(&merged.record).unwrap()
-        {
+        if serde_json::to_string(&again.record).unwrap() != serde_json::to_string(&merged.record).unwrap() {
             return Err("merge is not deterministic".into());
         }
         let both = perform(&perform(base, &ours_ops), &theirs_ops);

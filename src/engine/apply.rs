@@ -13,9 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::universal::{
-    Action, Change, Component, ComponentSelector, FieldId, FieldPath, Prop, Record, SelectorKey,
-};
+use crate::universal::{Action, Change, Component, ComponentSelector, FieldId, FieldPath, Prop, Record, SelectorKey};
 
 use super::error::{ChangeDefect, EngineError};
 use super::matching::selectors;
@@ -77,12 +75,7 @@ fn plan<'c>(
     };
     match change.action {
         Action::Set => {
-            let prop = with_id(
-                change
-                    .prop
-                    .as_ref()
-                    .ok_or_else(|| invalid(ChangeDefect::MissingProp))?,
-            )?;
+            let prop = with_id(change.prop.as_ref().ok_or_else(|| invalid(ChangeDefect::MissingProp))?)?;
             let at = position()?;
             plans.entry(indices).or_default().sets.push((at, prop));
         }
@@ -91,12 +84,7 @@ fn plan<'c>(
             plans.entry(indices).or_default().removed_props.push(at);
         }
         Action::Add => {
-            let prop = with_id(
-                change
-                    .prop
-                    .as_ref()
-                    .ok_or_else(|| invalid(ChangeDefect::MissingProp))?,
-            )?;
+            let prop = with_id(change.prop.as_ref().ok_or_else(|| invalid(ChangeDefect::MissingProp))?)?;
             added_ids.push((field, path));
             plans.entry(indices).or_default().added_props.push(prop);
         }
@@ -119,9 +107,7 @@ fn plan_component<'c>(
     match change.action {
         Action::Set => Err(invalid(ChangeDefect::SetWithoutField)),
         Action::Remove => {
-            let at = selectors(&parent.children)
-                .iter()
-                .position(|s| s == selector);
+            let at = selectors(&parent.children).iter().position(|s| s == selector);
             let at = at.ok_or_else(|| EngineError::UnknownComponent { path: path.clone() })?;
             plans.entry(indices).or_default().removed_children.push(at);
             Ok(())
@@ -145,11 +131,7 @@ fn plan_component<'c>(
                 }
             }
             component.walk(&mut |c| added_ids.extend(c.props.iter().map(|p| (p.id(), path))));
-            plans
-                .entry(indices)
-                .or_default()
-                .added_children
-                .push(component.clone());
+            plans.entry(indices).or_default().added_children.push(component.clone());
             Ok(())
         }
     }
@@ -164,9 +146,7 @@ fn resolve<'a>(
     let mut indices = Vec::with_capacity(selectors_path.len());
     let mut component = root;
     for selector in selectors_path {
-        let at = selectors(&component.children)
-            .iter()
-            .position(|s| s == selector);
+        let at = selectors(&component.children).iter().position(|s| s == selector);
         let at = at.ok_or_else(|| EngineError::UnknownComponent { path: path.clone() })?;
         indices.push(at);
         component = &component.children[at];
@@ -175,10 +155,7 @@ fn resolve<'a>(
 }
 
 /// The component at `selectors_path` below `root`, if there is one.
-pub(crate) fn find_component<'a>(
-    root: &'a Component,
-    selectors_path: &[ComponentSelector],
-) -> Option<&'a Component> {
+pub(crate) fn find_component<'a>(root: &'a Component, selectors_path: &[ComponentSelector]) -> Option<&'a Component> {
     let path = FieldPath {
         components: Vec::new(),
         field: None,
@@ -192,8 +169,7 @@ fn check_fresh(prev: &Record, added: &[(FieldId, &FieldPath)]) -> Result<(), Eng
         return Ok(());
     }
     let mut taken = HashSet::new();
-    prev.root
-        .walk(&mut |c| taken.extend(c.props.iter().map(Prop::id)));
+    prev.root.walk(&mut |c| taken.extend(c.props.iter().map(Prop::id)));
     for (id, path) in added {
         if !id.is_unassigned() && !taken.insert(*id) {
             return Err(EngineError::invalid(path, ChangeDefect::DuplicateFieldId));
@@ -203,11 +179,7 @@ fn check_fresh(prev: &Record, added: &[(FieldId, &FieldPath)]) -> Result<(), Eng
 }
 
 /// Children first (their indices are still `prev`'s), then this component.
-fn rebuild(
-    component: &mut Component,
-    indices: &mut Vec<usize>,
-    plans: &mut HashMap<Vec<usize>, NodePlan>,
-) {
+fn rebuild(component: &mut Component, indices: &mut Vec<usize>, plans: &mut HashMap<Vec<usize>, NodePlan>) {
     for (i, child) in component.children.iter_mut().enumerate() {
         if plans.is_empty() {
             break;

@@ -6,9 +6,7 @@
 //! uses) over the matching of [`super::matching`], so the fresh id `diff`
 //! gives an added property is exactly the id `align_ids` gives it.
 
-use crate::universal::{
-    Action, Change, Component, ComponentSelector, FieldId, FieldPath, Prop, Record,
-};
+use crate::universal::{Action, Change, Component, ComponentSelector, FieldId, FieldPath, Prop, Record};
 
 use super::matching::{PropMatch, match_children, match_props};
 

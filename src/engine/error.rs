@@ -15,10 +15,7 @@ pub enum EngineError {
     UnknownComponent { path: FieldPath },
     /// The change is malformed for its action (see [`ChangeDefect`]).
     #[error("invalid change at {path}: {defect}")]
-    InvalidChange {
-        path: FieldPath,
-        defect: ChangeDefect,
-    },
+    InvalidChange { path: FieldPath, defect: ChangeDefect },
 }
 
 /// What is wrong with one change.

@@ -62,10 +62,7 @@ fn push_date(out: &mut String, date: &Date) {
 }
 
 fn push_time(out: &mut String, time: &Time) {
-    out.push_str(&format!(
-        "T{:02}{:02}{:02}",
-        time.hour, time.minute, time.second
-    ));
+    out.push_str(&format!("T{:02}{:02}{:02}", time.hour, time.minute, time.second));
     if time.utc {
         out.push('Z');
     } else if let Some(offset) = time.offset_minutes {

@@ -19,9 +19,7 @@
 use std::collections::HashMap;
 
 use super::key_text::key_text;
-use crate::universal::{
-    Component, ComponentName, ComponentSelector, ParamName, Prop, PropName, SelectorKey,
-};
+use crate::universal::{Component, ComponentName, ComponentSelector, ParamName, Prop, PropName, SelectorKey};
 
 /// How one property of the new version relates to the previous version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,11 +88,7 @@ pub(crate) fn match_props(prev: &[Prop], next: &[Prop]) -> Vec<PropMatch> {
     result
 }
 
-fn first_unused(
-    prev: &[Prop],
-    used: &[bool],
-    mut accept: impl FnMut(&Prop) -> bool,
-) -> Option<usize> {
+fn first_unused(prev: &[Prop], used: &[bool], mut accept: impl FnMut(&Prop) -> bool) -> Option<usize> {
     prev.iter()
         .enumerate()
         .find(|(i, p)| !used[*i] && accept(p))
@@ -182,10 +176,7 @@ pub(crate) fn same_component(a: &Component, b: &Component) -> bool {
         && a.props.len() == b.props.len()
         && a.children.len() == b.children.len()
         && a.props.iter().zip(&b.props).all(|(x, y)| x.same_content(y))
-        && a.children
-            .iter()
-            .zip(&b.children)
-            .all(|(x, y)| same_component(x, y))
+        && a.children.iter().zip(&b.children).all(|(x, y)| same_component(x, y))
 }
 
 /// The selector of every child of one parent, in order.
@@ -251,10 +242,9 @@ fn identity_key(component: &Component) -> Option<(&'static str, String)> {
         match component.name() {
             ComponentName::VTimezone => ("TZID", component.prop(&PropName::TzId)?),
             // Masters share their UID with their overrides: position tells them apart.
-            ComponentName::VEvent
-            | ComponentName::VTodo
-            | ComponentName::VJournal
-            | ComponentName::VFreeBusy => return None,
+            ComponentName::VEvent | ComponentName::VTodo | ComponentName::VJournal | ComponentName::VFreeBusy => {
+                return None;
+            }
             _ => ("UID", component.prop(&PropName::Uid)?),
         }
     };
@@ -298,32 +288,18 @@ mod tests {
 
     #[test]
     fn props_match_identical_then_same_type_set_then_same_name() {
-        let prev = [
-            tel(&["work"], "1"),
-            tel(&["home"], "2"),
-            tel(&["cell"], "3"),
-        ];
-        let next = [
-            tel(&["cell"], "3"),
-            tel(&["HOME"], "22"),
-            tel(&["fax"], "4"),
-        ];
+        let prev = [tel(&["work"], "1"), tel(&["home"], "2"), tel(&["cell"], "3")];
+        let next = [tel(&["cell"], "3"), tel(&["HOME"], "22"), tel(&["fax"], "4")];
         assert_eq!(
             match_props(&prev, &next),
-            [
-                PropMatch::Same(2),
-                PropMatch::Changed(1),
-                PropMatch::Changed(0)
-            ]
+            [PropMatch::Same(2), PropMatch::Changed(1), PropMatch::Changed(0)]
         );
     }
 
     #[test]
     fn rfc5545_3_8_4_4_overrides_are_selected_by_recurrence_id() {
         let mut master = Component::new(ComponentName::VEvent);
-        master
-            .props
-            .push(Prop::new(PropName::Summary, Value::Text("m".into())));
+        master.props.push(Prop::new(PropName::Summary, Value::Text("m".into())));
         let s = selectors(&[master, override_at(5)]);
         assert_eq!(s[0].key, SelectorKey::None);
         assert_eq!(
@@ -346,8 +322,7 @@ mod tests {
     fn removing_the_first_of_two_keyless_alarms_matches_the_second_by_content() {
         let alarm = |text: &str| {
             let mut c = Component::new(ComponentName::VAlarm);
-            c.props
-                .push(Prop::new(PropName::Description, Value::Text(text.into())));
+            c.props.push(Prop::new(PropName::Description, Value::Text(text.into())));
             c
         };
         let m = match_children(&[alarm("a"), alarm("b")], &[alarm("b")]);

@@ -30,9 +30,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::universal::{
-    Action, Change, Component, ComponentSelector, FieldId, FieldPath, Prop, Record, SelectorKey,
-};
+use crate::universal::{Action, Change, Component, ComponentSelector, FieldId, FieldPath, Prop, Record, SelectorKey};
 
 use super::apply::{apply, find_component};
 use super::diff::diff;
@@ -85,9 +83,7 @@ pub fn merge(base: &Record, ours: &Record, theirs: &Record) -> Result<Merged, En
     let mut merger = Merger::new(&ours, &theirs);
     merger.run();
     let Merger {
-        merged,
-        mut conflicts,
-        ..
+        merged, mut conflicts, ..
     } = merger;
     let record = apply(base, &merged)?;
     for conflict in &mut conflicts {
@@ -122,9 +118,7 @@ fn renumber_adds(changes: &mut [Change], mut next: FieldId) {
             prop.set_id(*next);
             *next = next.next();
         }
-        c.children
-            .iter_mut()
-            .for_each(|child| component(child, next));
+        c.children.iter_mut().for_each(|child| component(child, next));
     }
     for change in changes.iter_mut().filter(|c| c.action == Action::Add) {
         if let Some(prop) = &mut change.prop {
@@ -210,13 +204,7 @@ impl<'a> Merger<'a> {
         }
     }
 
-    fn conflict(
-        &mut self,
-        path: &FieldPath,
-        rule: MergeRule,
-        kept: ConflictValue,
-        lost: ConflictValue,
-    ) {
+    fn conflict(&mut self, path: &FieldPath, rule: MergeRule, kept: ConflictValue, lost: ConflictValue) {
         self.conflicts.push(Conflict {
             path: path.clone(),
             rule,
@@ -284,22 +272,13 @@ impl<'a> Merger<'a> {
 
     /// Ours and theirs changed the same target.
     fn pair(&mut self, ours: &Change, theirs: &Change) {
-        let prop_of = |c: &Change| {
-            c.prop
-                .clone()
-                .map_or(ConflictValue::Removed, ConflictValue::Prop)
-        };
+        let prop_of = |c: &Change| c.prop.clone().map_or(ConflictValue::Removed, ConflictValue::Prop);
         match (ours.action, theirs.action) {
             (Action::Remove, Action::Remove) => self.merged.push(ours.clone()),
             (Action::Set, Action::Set) if same_prop(ours, theirs) => self.merged.push(ours.clone()),
             (Action::Set, Action::Set) => {
                 self.merged.push(theirs.clone());
-                self.conflict(
-                    &ours.path,
-                    MergeRule::TheirsWins,
-                    prop_of(theirs),
-                    prop_of(ours),
-                );
+                self.conflict(&ours.path, MergeRule::TheirsWins, prop_of(theirs), prop_of(ours));
             }
             (Action::Set, Action::Remove) => {
                 self.merged.push(ours.clone());
@@ -354,9 +333,7 @@ fn same_add(a: &Change, b: &Change) -> bool {
         return false;
     }
     match (&a.prop, &b.prop, &a.component, &b.component) {
-        (Some(x), Some(y), None, None) => {
-            a.path.components == b.path.components && x.same_content(y)
-        }
+        (Some(x), Some(y), None, None) => a.path.components == b.path.components && x.same_content(y),
         (None, None, Some(x), Some(y)) => {
             let parent = |c: &Change| {
                 c.path

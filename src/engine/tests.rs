@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::universal::{
-    Action, Change, Component, ComponentName, Date, DateTimeValue, FieldId, FieldPath, Param,
-    ParamName, Params, Prop, PropName, Record, Recur, SourceFormat, Time, Value,
+    Action, Change, Component, ComponentName, Date, DateTimeValue, FieldId, FieldPath, Param, ParamName, Params, Prop,
+    PropName, Record, Recur, SourceFormat, Time, Value,
 };
 
 fn text(name: PropName, value: &str) -> Prop {
@@ -52,20 +52,14 @@ fn event(overrides: &[(u8, &str)]) -> Record {
     master.props.push(Prop::new(PropName::DtStart, utc(1, 9)));
     master.props.push(text(PropName::Summary, "Standup"));
     let rule = Recur {
-        parts: vec![
-            ("FREQ".into(), "DAILY".into()),
-            ("COUNT".into(), "10".into()),
-        ],
+        parts: vec![("FREQ".into(), "DAILY".into()), ("COUNT".into(), "10".into())],
     };
-    master
-        .props
-        .push(Prop::new(PropName::RRule, Value::Recur(rule)));
+    master.props.push(Prop::new(PropName::RRule, Value::Recur(rule)));
     root.children.push(master);
     for (day, summary) in overrides {
         let mut o = Component::new(ComponentName::VEvent);
         o.props.push(text(PropName::Uid, "ev1"));
-        o.props
-            .push(Prop::new(PropName::RecurrenceId, utc(*day, 9)));
+        o.props.push(Prop::new(PropName::RecurrenceId, utc(*day, 9)));
         o.props.push(Prop::new(PropName::DtStart, utc(*day, 10)));
         o.props.push(text(PropName::Summary, summary));
         root.children.push(o);
@@ -105,10 +99,7 @@ fn reordered_params_and_rrule_parts_are_no_change() {
     let mut b = a.clone();
     let master = &mut b.root.children[0];
     let rule = Recur {
-        parts: vec![
-            ("count".into(), "10".into()),
-            ("freq".into(), "daily".into()),
-        ],
+        parts: vec![("count".into(), "10".into()), ("freq".into(), "daily".into())],
     };
     master.props[3].set_value(Value::Recur(rule));
     let params = Params::new(vec![
@@ -152,10 +143,7 @@ fn new_override_is_one_add_and_removed_override_one_remove() {
     assert_eq!(back.len(), 1);
     assert_eq!(
         (back[0].action, back[0].path.to_string()),
-        (
-            Action::Remove,
-            "VEVENT[RECURRENCE-ID=20240107T090000Z]".into()
-        )
+        (Action::Remove, "VEVENT[RECURRENCE-ID=20240107T090000Z]".into())
     );
     assert_eq!(apply(&b, &back).unwrap(), a);
 }
@@ -191,10 +179,7 @@ fn apply_names_the_unknown_field_or_component() {
             component: None,
         }],
     );
-    assert!(
-        matches!(err, Err(EngineError::UnknownComponent { .. })),
-        "{err:?}"
-    );
+    assert!(matches!(err, Err(EngineError::UnknownComponent { .. })), "{err:?}");
     let err = apply(
         &a,
         &[Change {
@@ -250,12 +235,8 @@ fn merge_same_field_theirs_wins_and_ours_is_recorded_as_lost() {
         panic!("{:?}", merged.conflicts)
     };
     assert_eq!(conflict.rule, MergeRule::TheirsWins);
-    assert!(
-        matches!(&conflict.lost, ConflictValue::Prop(p) if p.value().as_text() == Some("ours"))
-    );
-    assert!(
-        matches!(&conflict.kept, ConflictValue::Prop(p) if p.value().as_text() == Some("theirs"))
-    );
+    assert!(matches!(&conflict.lost, ConflictValue::Prop(p) if p.value().as_text() == Some("ours")));
+    assert!(matches!(&conflict.kept, ConflictValue::Prop(p) if p.value().as_text() == Some("theirs")));
 }
 
 #[test]
@@ -288,9 +269,5 @@ fn merge_adds_on_both_sides_are_all_kept_with_distinct_ids() {
     assert!(merged.conflicts.is_empty());
     let ids: Vec<u32> = merged.record.root.props.iter().map(|p| p.id().0).collect();
     assert_eq!(ids, [1, 2, 3, 4, 5]);
-    assert_eq!(
-        merged.record.root.props.len(),
-        5,
-        "the equal home number is added once"
-    );
+    assert_eq!(merged.record.root.props.len(), 5, "the equal home number is added once");
 }

@@ -5,9 +5,7 @@
 
 use std::collections::HashSet;
 
-use pimgate::universal::{
-    Component, ComponentName, FieldId, ParamName, Params, Prop, PropName, Record, Value,
-};
+use pimgate::universal::{Component, ComponentName, FieldId, ParamName, Params, Prop, PropName, Record, Value};
 
 pub use super::mutate::mutate;
 use super::mutate::{mutate_params, new_prop};
@@ -184,12 +182,7 @@ pub fn plan(record: &Record, rng: &mut Rng, spec: EditSpec) -> Vec<EditOp> {
             }
             6 => match component_op(record, site, rng, spec) {
                 // Keyless siblings are matched by position: one op per name and parent.
-                Some((op, child))
-                    if !(spec.in_place || child.1.contains('='))
-                        || touched.insert(child.clone()) =>
-                {
-                    op
-                }
+                Some((op, child)) if !(spec.in_place || child.1.contains('=')) || touched.insert(child.clone()) => op,
                 _ => continue,
             },
             _ => EditOp::MoveProp {
@@ -213,12 +206,7 @@ fn placement(spec: EditSpec, rng: &mut Rng) -> Placement {
 
 /// Adds an override or an alarm to an event, or removes a sub-component;
 /// also returns the parent's path and the child's name (and key).
-fn component_op(
-    record: &Record,
-    site: &Site,
-    rng: &mut Rng,
-    spec: EditSpec,
-) -> Option<(EditOp, (Vec<usize>, String))> {
+fn component_op(record: &Record, site: &Site, rng: &mut Rng, spec: EditSpec) -> Option<(EditOp, (Vec<usize>, String))> {
     let component = component_at(&record.root, &site.path);
     if let Some((_, parent)) = site.path.split_last()
         && spec.remove_components
@@ -229,16 +217,9 @@ fn component_op(
             (parent.to_vec(), component.name().as_str().to_owned()),
         ));
     }
-    let is_event = matches!(
-        component.name(),
-        ComponentName::VEvent | ComponentName::VTodo
-    );
+    let is_event = matches!(component.name(), ComponentName::VEvent | ComponentName::VTodo);
     if is_event && rng.chance(50) {
-        let alarm = alarm(
-            1 + rng.below(90) as u32,
-            &format!("Alarm {}", rng.token()),
-            None,
-        );
+        let alarm = alarm(1 + rng.below(90) as u32, &format!("Alarm {}", rng.token()), None);
         let child = (site.path.clone(), "VALARM".to_owned());
         return Some((
             EditOp::AddComponent {
@@ -249,9 +230,11 @@ fn component_op(
             child,
         ));
     }
-    let master = record.root.children.iter().find(|c| {
-        c.name() == &ComponentName::VEvent && c.prop(&PropName::RecurrenceId).is_none()
-    })?;
+    let master = record
+        .root
+        .children
+        .iter()
+        .find(|c| c.name() == &ComponentName::VEvent && c.prop(&PropName::RecurrenceId).is_none())?;
     let owner = record.root.props.first()?.id();
     let mut o = Component::new(ComponentName::VEvent);
     let (day, hour) = (
@@ -264,10 +247,7 @@ fn component_op(
         .cloned();
     let stamp = |name| {
         with_params(
-            Prop::new(
-                name,
-                Value::DateTimes(vec![date_time(day, hour, tz.is_none())]),
-            ),
+            Prop::new(name, Value::DateTimes(vec![date_time(day, hour, tz.is_none())])),
             tz.iter().cloned().collect(),
         )
     };
@@ -276,10 +256,8 @@ fn component_op(
     }
     o.props.push(stamp(PropName::RecurrenceId));
     o.props.push(stamp(PropName::DtStart));
-    o.props.push(text(
-        PropName::Summary,
-        &format!("Override {}", rng.token()),
-    ));
+    o.props
+        .push(text(PropName::Summary, &format!("Override {}", rng.token())));
     // A key, so that two overrides of one edit never share a RECURRENCE-ID.
     let child = (Vec::new(), format!("VEVENT={day:?}{hour}"));
     Some((
@@ -307,9 +285,9 @@ fn perform_one(record: &mut Record, op: &EditOp) {
         | EditOp::SetParams { id, .. }
         | EditOp::RemoveProp { id }
         | EditOp::MoveProp { id, .. } => *id,
-        EditOp::AddProp { owner, .. }
-        | EditOp::RemoveComponent { owner }
-        | EditOp::AddComponent { owner, .. } => *owner,
+        EditOp::AddProp { owner, .. } | EditOp::RemoveComponent { owner } | EditOp::AddComponent { owner, .. } => {
+            *owner
+        }
     };
     let Some(site) = sites(record).into_iter().find(|s| s.id == id) else {
         return;
@@ -317,9 +295,7 @@ fn perform_one(record: &mut Record, op: &EditOp) {
     let component = component_at_mut(&mut record.root, &site.path);
     match op {
         EditOp::SetValue { value, .. } => component.props[site.index].set_value(value.clone()),
-        EditOp::SetParams { params, .. } => {
-            *component.props[site.index].params_mut() = params.clone()
-        }
+        EditOp::SetParams { params, .. } => *component.props[site.index].params_mut() = params.clone(),
         EditOp::RemoveProp { .. } => drop(component.props.remove(site.index)),
         EditOp::MoveProp { to, .. } => {
             let prop = component.props.remove(site.index);
@@ -331,38 +307,23 @@ fn perform_one(record: &mut Record, op: &EditOp) {
             component.props.insert(at, prop.clone());
         }
         EditOp::AddComponent {
-            component: child,
-            at,
-            ..
+            component: child, at, ..
         } => {
-            let at = position(
-                component.children.iter().map(Component::name),
-                child.name(),
-                *at,
-            );
+            let at = position(component.children.iter().map(Component::name), child.name(), *at);
             component.children.insert(at, child.clone());
         }
         EditOp::RemoveComponent { .. } => {
             if let Some((last, parent)) = site.path.split_last() {
-                component_at_mut(&mut record.root, parent)
-                    .children
-                    .remove(*last);
+                component_at_mut(&mut record.root, parent).children.remove(*last);
             }
         }
     }
 }
 
-fn position<'a, N: PartialEq + 'a>(
-    names: impl Iterator<Item = &'a N>,
-    name: &N,
-    at: Placement,
-) -> usize {
+fn position<'a, N: PartialEq + 'a>(names: impl Iterator<Item = &'a N>, name: &N, at: Placement) -> usize {
     let names: Vec<&N> = names.collect();
     match at {
-        Placement::AfterLastSameName => names
-            .iter()
-            .rposition(|n| *n == name)
-            .map_or(names.len(), |i| i + 1),
+        Placement::AfterLastSameName => names.iter().rposition(|n| *n == name).map_or(names.len(), |i| i + 1),
         Placement::Anywhere(n) => n % (names.len() + 1),
     }
 }

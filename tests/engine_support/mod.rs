@@ -56,9 +56,7 @@ pub fn renumbered(record: &Record) -> Record {
     let mut record = record.clone();
     record.clear_raw();
     fn clear(c: &mut Component) {
-        c.props
-            .iter_mut()
-            .for_each(|p| p.set_id(Default::default()));
+        c.props.iter_mut().for_each(|p| p.set_id(Default::default()));
         c.children.iter_mut().for_each(clear);
     }
     clear(&mut record.root);

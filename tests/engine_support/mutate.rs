@@ -2,8 +2,7 @@
 //! parameters, and new properties that fit their component.
 
 use pimgate::universal::{
-    Component, ComponentName, DateTimeValue, Duration, Param, ParamName, Params, Prop, PropName,
-    Recur, Value,
+    Component, ComponentName, DateTimeValue, Duration, Param, ParamName, Params, Prop, PropName, Recur, Value,
 };
 
 use super::{Rng, date, param, text, with_params};
@@ -21,10 +20,7 @@ pub(super) fn new_prop(component: &Component, rng: &mut Rng) -> Prop {
             vec![param(ParamName::Type, &["home"])],
         ),
         (ComponentName::VEvent, 0) => with_params(
-            Prop::new(
-                PropName::Attendee,
-                Value::Uri(format!("mailto:{token}@example.com")),
-            ),
+            Prop::new(PropName::Attendee, Value::Uri(format!("mailto:{token}@example.com"))),
             vec![param(ParamName::Cn, &[&token])],
         ),
         (_, 1) => text(PropName::Comment, &format!("comment {token}")),
@@ -68,11 +64,7 @@ pub fn mutate(value: &Value, rng: &mut Rng) -> Value {
                 .filter(|(k, _)| !k.eq_ignore_ascii_case("INTERVAL"))
                 .cloned()
                 .collect();
-            let interval = rule
-                .get("INTERVAL")
-                .and_then(|v| v.parse::<u32>().ok())
-                .unwrap_or(1)
-                + 1;
+            let interval = rule.get("INTERVAL").and_then(|v| v.parse::<u32>().ok()).unwrap_or(1) + 1;
             parts.push(("INTERVAL".into(), interval.to_string()));
             Value::Recur(Recur { parts })
         }
@@ -85,10 +77,7 @@ pub fn mutate(value: &Value, rng: &mut Rng) -> Value {
 
 fn shift(value: &DateTimeValue) -> DateTimeValue {
     let bump = |d: &pimgate::universal::Date| pimgate::universal::Date {
-        year: Some(
-            d.year
-                .map_or(2000, |y| if y < 9000 { y + 1 } else { y - 1 }),
-        ),
+        year: Some(d.year.map_or(2000, |y| if y < 9000 { y + 1 } else { y - 1 })),
         ..*d
     };
     match value {
@@ -116,10 +105,7 @@ pub(super) fn mutate_params(params: &Params, rng: &mut Rng) -> Params {
     if params.get(&ParamName::Type).is_some() {
         params.set(ParamName::Type, vec![format!("x-{token}")]);
     } else {
-        params.push(Param::new(
-            ParamName::Other("X-PIMGATE".into()),
-            vec![token],
-        ));
+        params.push(Param::new(ParamName::Other("X-PIMGATE".into()), vec![token]));
     }
     params
 }

@@ -2,21 +2,14 @@
 //! recurring meetings with a time zone, alarms and moved occurrences.
 
 use pimgate::universal::{
-    Component, ComponentName, Date, DateTimeValue, Duration, Param, ParamName, Params, Prop,
-    PropName, Record, Recur, SourceFormat, Time, Value,
+    Component, ComponentName, Date, DateTimeValue, Duration, Param, ParamName, Params, Prop, PropName, Record, Recur,
+    SourceFormat, Time, Value,
 };
 
 use super::Rng;
 
 const GIVEN: &[&str] = &["Jane", "John", "Zoë", "Ahmed", "Mei", "Łukasz", "Ana María"];
-const FAMILY: &[&str] = &[
-    "Doe",
-    "Smith",
-    "Müller",
-    "Nakamura",
-    "O'Brien",
-    "García López",
-];
+const FAMILY: &[&str] = &["Doe", "Smith", "Müller", "Nakamura", "O'Brien", "García López"];
 const COMPANY: &[&str] = &["Example Corp.", "ACME; Inc", "Café, Ltd"];
 
 pub fn text(name: PropName, value: &str) -> Prop {
@@ -35,13 +28,7 @@ fn structured(fields: &[&str]) -> Value {
     Value::Structured(
         fields
             .iter()
-            .map(|f| {
-                if f.is_empty() {
-                    Vec::new()
-                } else {
-                    vec![f.to_string()]
-                }
-            })
+            .map(|f| if f.is_empty() { Vec::new() } else { vec![f.to_string()] })
             .collect(),
     )
 }
@@ -105,32 +92,17 @@ fn contact_with(rng: &mut Rng, full: bool) -> Record {
         ));
     }
     if maybe(rng, 60) {
-        p.push(Prop::new(
-            PropName::Org,
-            structured(&[*rng.pick(COMPANY), "R&D"]),
-        ));
+        p.push(Prop::new(PropName::Org, structured(&[*rng.pick(COMPANY), "R&D"])));
         p.push(text(PropName::Title, "Engineer"));
     }
-    let tel_types: &[&[&str]] = &[
-        &["cell"],
-        &["work", "voice"],
-        &["home"],
-        &["fax", "work"],
-        &["main"],
-    ];
+    let tel_types: &[&[&str]] = &[&["cell"], &["work", "voice"], &["home"], &["fax", "work"], &["main"]];
     for i in 0..if full { 3 } else { 1 + rng.below(4) } {
-        let mut params = vec![param(
-            ParamName::Type,
-            tel_types[(i + rng.below(2)) % tel_types.len()],
-        )];
+        let mut params = vec![param(ParamName::Type, tel_types[(i + rng.below(2)) % tel_types.len()])];
         if i == 0 && rng.chance(50) {
             params.push(param(ParamName::Pref, &["1"]));
         }
         let number = format!("tel:+1-555-{:04}", rng.below(10_000));
-        p.push(with_params(
-            Prop::new(PropName::Tel, Value::Uri(number)),
-            params,
-        ));
+        p.push(with_params(Prop::new(PropName::Tel, Value::Uri(number)), params));
     }
     for i in 0..if full { 2 } else { rng.below(4) } {
         let kind = ["work", "home", "internet"][i % 3];
@@ -164,11 +136,7 @@ fn contact_with(rng: &mut Rng, full: bool) -> Record {
     if maybe(rng, 50) {
         p.push(Prop::new(
             PropName::Bday,
-            Value::DateTimes(vec![DateTimeValue::Date(date(
-                1970 + rng.below(40) as u16,
-                4,
-                15,
-            ))]),
+            Value::DateTimes(vec![DateTimeValue::Date(date(1970 + rng.below(40) as u16, 4, 15))]),
         ));
     }
     if maybe(rng, 40) {
@@ -179,11 +147,8 @@ fn contact_with(rng: &mut Rng, full: bool) -> Record {
         let number = format!("tel:+44-20-{:04}", rng.below(10_000));
         p.push(Prop::new(PropName::Tel, Value::Uri(number)).with_group(Some("item1".into())));
         p.push(
-            Prop::new(
-                PropName::Other("X-ABLABEL".into()),
-                Value::Raw("_$!<Other>!$_".into()),
-            )
-            .with_group(Some("item1".into())),
+            Prop::new(PropName::Other("X-ABLABEL".into()), Value::Raw("_$!<Other>!$_".into()))
+                .with_group(Some("item1".into())),
         );
     }
     if maybe(rng, 40) {
@@ -191,16 +156,10 @@ fn contact_with(rng: &mut Rng, full: bool) -> Record {
             PropName::Other("X-SOCIALPROFILE".into()),
             Value::Raw(format!("https://twitter.com/{}", rng.token())),
         );
-        p.push(with_params(
-            profile,
-            vec![param(ParamName::Type, &["twitter"])],
-        ));
+        p.push(with_params(profile, vec![param(ParamName::Type, &["twitter"])]));
     }
     if maybe(rng, 40) {
-        p.push(text(
-            PropName::Note,
-            "Met at the conference;\nlikes tea, not coffee.",
-        ));
+        p.push(text(PropName::Note, "Met at the conference;\nlikes tea, not coffee."));
     }
     if maybe(rng, 40) {
         p.push(Prop::new(
@@ -210,11 +169,7 @@ fn contact_with(rng: &mut Rng, full: bool) -> Record {
     }
     p.push(Prop::new(
         PropName::Rev,
-        Value::DateTimes(vec![date_time(
-            date(2024, 3, 1 + rng.below(28) as u8),
-            12,
-            true,
-        )]),
+        Value::DateTimes(vec![date_time(date(2024, 3, 1 + rng.below(28) as u8), 12, true)]),
     ));
     let mut root = Component::new(ComponentName::VCard);
     root.props = p;
@@ -232,10 +187,7 @@ fn zoned(name: PropName, value: DateTimeValue) -> Prop {
 
 fn recur(parts: &[(&str, &str)]) -> Value {
     Value::Recur(Recur {
-        parts: parts
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
+        parts: parts.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
     })
 }
 
@@ -254,8 +206,7 @@ fn timezone() -> Component {
         ));
         part.props
             .push(Prop::new(PropName::TzOffsetFrom, Value::UtcOffset(from)));
-        part.props
-            .push(Prop::new(PropName::TzOffsetTo, Value::UtcOffset(to)));
+        part.props.push(Prop::new(PropName::TzOffsetTo, Value::UtcOffset(to)));
         part.props.push(text(PropName::TzName, abbrev));
         part.props.push(Prop::new(
             PropName::RRule,
@@ -281,10 +232,9 @@ pub fn alarm(minutes: u32, description: &str, uid: Option<&str>) -> Component {
             ..Duration::default()
         }),
     );
-    alarm.props.push(with_params(
-        trigger,
-        vec![param(ParamName::Related, &["START"])],
-    ));
+    alarm
+        .props
+        .push(with_params(trigger, vec![param(ParamName::Related, &["START"])]));
     alarm.props.push(text(PropName::Description, description));
     alarm
 }
@@ -329,26 +279,20 @@ pub fn event(rng: &mut Rng) -> Record {
         ),
     ]);
     if rng.chance(50) {
-        master.props.push(zoned(
-            PropName::ExDate,
-            date_time(date(2024, 1, 8), 9, false),
-        ));
+        master
+            .props
+            .push(zoned(PropName::ExDate, date_time(date(2024, 1, 8), 9, false)));
     }
-    let organizer = Prop::new(
-        PropName::Organizer,
-        Value::Uri("mailto:boss@example.com".into()),
-    );
-    master.props.push(with_params(
-        organizer,
-        vec![param(ParamName::Cn, &["The Boss"])],
-    ));
+    let organizer = Prop::new(PropName::Organizer, Value::Uri("mailto:boss@example.com".into()));
+    master
+        .props
+        .push(with_params(organizer, vec![param(ParamName::Cn, &["The Boss"])]));
     for name in ["Ann", "Bob", "Cy"].iter().take(rng.below(4)) {
         master.props.push(attendee(rng, name));
     }
-    master.props.push(Prop::new(
-        PropName::Sequence,
-        Value::Integer(rng.below(5) as i64),
-    ));
+    master
+        .props
+        .push(Prop::new(PropName::Sequence, Value::Integer(rng.below(5) as i64)));
     master.props.push(Prop::new(
         PropName::Other("X-MOZ-GENERATION".into()),
         Value::Raw(rng.below(9).to_string()),
@@ -361,31 +305,22 @@ pub fn event(rng: &mut Rng) -> Record {
     }
     let mut root = Component::new(ComponentName::VCalendar);
     root.props.push(text(PropName::Version, "2.0"));
-    root.props
-        .push(text(PropName::Prodid, "-//pimgate//tests//EN"));
+    root.props.push(text(PropName::Prodid, "-//pimgate//tests//EN"));
     root.children.push(timezone());
     root.children.push(master);
     for week in 0..rng.below(4) {
         let day = 3 + 7 * week as u8;
         let mut o = Component::new(ComponentName::VEvent);
         o.props.push(text(PropName::Uid, &uid));
-        o.props.push(zoned(
-            PropName::RecurrenceId,
-            date_time(date(2024, 1, day), 9, false),
-        ));
+        o.props
+            .push(zoned(PropName::RecurrenceId, date_time(date(2024, 1, day), 9, false)));
         o.props.push(stamp.clone());
-        o.props.push(zoned(
-            PropName::DtStart,
-            date_time(date(2024, 1, day), 11, false),
-        ));
-        o.props.push(zoned(
-            PropName::DtEnd,
-            date_time(date(2024, 1, day), 12, false),
-        ));
-        o.props.push(text(
-            PropName::Summary,
-            &format!("Team sync (moved {})", rng.token()),
-        ));
+        o.props
+            .push(zoned(PropName::DtStart, date_time(date(2024, 1, day), 11, false)));
+        o.props
+            .push(zoned(PropName::DtEnd, date_time(date(2024, 1, day), 12, false)));
+        o.props
+            .push(text(PropName::Summary, &format!("Team sync (moved {})", rng.token())));
         if rng.chance(30) {
             o.children.push(alarm(30, "Moved meeting", None));
         }
