@@ -1,0 +1,1 @@
+//! Unit tests of the vCard adapter, one per normalization rule.
