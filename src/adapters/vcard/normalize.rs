@@ -78,7 +78,8 @@ pub(super) fn build_prop(line: &ContentLine<'_>, dialect: Dialect, diagnostics: 
 /// The value as text: QUOTED-PRINTABLE undone and CHARSET decoded.
 fn decode_value<'a>(line: &'a ContentLine<'_>, lp: &LineParams, diagnostics: &mut Vec<Diagnostic>) -> Cow<'a, str> {
     let bytes: Cow<'_, [u8]> = match lp.transfer {
-        Transfer::QuotedPrintable => Cow::Owned(decode_quoted_printable(&line.value)),
+        // A QUOTED-PRINTABLE line break (`=0D=0A`) is one newline of the text.
+        Transfer::QuotedPrintable => Cow::Owned(normalize_breaks(decode_quoted_printable(&line.value))),
         _ => Cow::Borrowed(&*line.value),
     };
     let utf8_ok = lp.charset.as_deref().is_none_or(|c| c.eq_ignore_ascii_case("utf-8") || c.eq_ignore_ascii_case("us-ascii"));
@@ -98,6 +99,23 @@ fn decode_value<'a>(line: &'a ContentLine<'_>, lp: &LineParams, diagnostics: &mu
         diagnostics.push(Diagnostic { line: line.line, message: format!("{}: {warning}", line.name), text: None });
     }
     Cow::Owned(decoded.text)
+}
+
+fn normalize_breaks(bytes: Vec<u8>) -> Vec<u8> {
+    if !bytes.contains(&b'\r') {
+        return bytes;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut iter = bytes.iter().peekable();
+    while let Some(&b) = iter.next() {
+        if b == b'\r' {
+            iter.next_if_eq(&&b'\n');
+            out.push(b'\n');
+        } else {
+            out.push(b);
+        }
+    }
+    out
 }
 
 fn typed_value(
@@ -165,8 +183,8 @@ fn uri_text(text: &str, dialect: Dialect) -> String {
 /// Raw text as written; a line break that came out of QUOTED-PRINTABLE is
 /// written `\n`, as it would be on a 3.0 line.
 fn raw_text(text: &str, lp: &LineParams) -> String {
-    if lp.transfer == Transfer::QuotedPrintable && text.contains(['\r', '\n']) {
-        return text.replace("\r\n", "\\n").replace(['\n', '\r'], "\\n");
+    if lp.transfer == Transfer::QuotedPrintable && text.contains('\n') {
+        return text.replace('\n', "\\n");
     }
     text.to_owned()
 }

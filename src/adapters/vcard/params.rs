@@ -38,7 +38,7 @@ pub(super) fn normalize(raw: &[RawParam<'_>]) -> LineParams {
     let mut kept: Vec<Param> = Vec::new();
     for param in raw {
         let Some(name) = param.name.as_deref() else {
-            for value in &param.values {
+            for value in param.values.iter().flat_map(|v| v.split(',')) {
                 bare(value.trim(), &mut out, &mut types, &mut type_at, kept.len());
             }
             continue;

@@ -85,11 +85,36 @@ pub(super) fn parse_bytes(bytes: &Bytes, mut diagnostics_before: Vec<Diagnostic>
         records.push(finish(card, None, bytes));
     }
     let Some(last) = records.last_mut() else {
+        if let Some(record) = headless_card(bytes) {
+            return Ok(vec![record]);
+        }
         let line = diagnostics_before.first().map_or(1, |d| d.line);
         return Err(FormatError::new(line, 0, FormatErrorKind::MissingBegin { expected: "VCARD" }));
     };
     last.diagnostics.append(&mut diagnostics_before);
     Ok(records)
+}
+
+/// A card body without BEGIN/END (Evolution's test files): read when its
+/// lines hold VERSION, FN or N; anything else is not a vCard.
+fn headless_card(bytes: &Bytes) -> Option<Record> {
+    let mut card = OpenCard { begin: 0..0, line: 1, items: Vec::new(), diagnostics: Vec::new() };
+    card.diagnostics.push(Diagnostic { line: 1, message: "no BEGIN:VCARD; the lines are read as one card".into(), text: None });
+    let mut end = None;
+    for item in Lexer::new(bytes) {
+        match item {
+            Err(error) => card.diagnostics.push(line_error(&error)),
+            Ok(line) if is_delimiter(&line, "END") => {
+                end = Some(line.span.clone());
+                break;
+            }
+            Ok(line) => card.items.push(Item::Line(line)),
+        }
+    }
+    let is_card = card.items.iter().any(|item| {
+        matches!(item, Item::Line(l) if ["VERSION", "FN", "N"].iter().any(|n| l.name.eq_ignore_ascii_case(n)))
+    });
+    is_card.then(|| finish(card, end, bytes))
 }
 
 fn is_delimiter(line: &ContentLine<'_>, name: &str) -> bool {

@@ -70,7 +70,7 @@ fn render_card(card: &Component, version: VCardVersion, raw_ok: bool, writer: &m
 /// next line does not run into it.
 fn emit_raw(raw: &[u8], writer: &mut Writer) {
     writer.raw(raw);
-    if !raw.ends_with(b"\n") && !raw.ends_with(b"\r") {
+    if !raw.is_empty() && !raw.ends_with(b"\n") && !raw.ends_with(b"\r") {
         writer.raw(b"\r\n");
     }
 }
