@@ -52,11 +52,11 @@ pub(super) fn to_type_param(name: &PropName, media_type: &str) -> String {
 /// A `data:` URI in one form: media type lower case, no whitespace in the body.
 pub(super) fn normalize_data_uri(uri: &str) -> String {
     match uri.split_once(',') {
-        Some((head, body)) => {
+        Some((head, body)) if head.bytes().any(|b| b.is_ascii_uppercase()) || body.bytes().any(|b| b.is_ascii_whitespace()) => {
             let body: String = body.chars().filter(|c| !c.is_ascii_whitespace()).collect();
             format!("{},{body}", head.to_ascii_lowercase())
         }
-        None => uri.to_owned(),
+        _ => uri.to_owned(),
     }
 }
 

@@ -214,16 +214,30 @@ fn binary_to_data_uri(
         drop_media_type(lp);
         return Value::Uri(media::normalize_data_uri(text.trim()));
     }
-    let body = compact_base64(text);
-    if !body.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')) {
-        diagnostics.push(Diagnostic { line: line.line, message: format!("{name}: base64 body holds characters base64 does not"), text: None });
-    }
     let type_value = take_media_type(lp);
     let media_type = media::from_type_param(name, type_value.as_deref());
     if lp.value_type.as_deref() == Some("binary") {
         lp.value_type = None;
     }
-    Value::Uri(format!("data:{media_type};base64,{body}"))
+    // One pass over the (often large) body: drop whitespace, check the alphabet.
+    let mut uri = String::with_capacity(text.len() + media_type.len() + 13);
+    uri.push_str("data:");
+    uri.push_str(&media_type);
+    uri.push_str(";base64,");
+    let mut valid = true;
+    for &b in text.as_bytes() {
+        if b.is_ascii_whitespace() {
+            continue;
+        }
+        valid &= b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+        uri.push(b as char);
+    }
+    if !valid {
+        diagnostics.push(Diagnostic { line: line.line, message: format!("{name}: base64 body holds characters base64 does not"), text: None });
+        // Keep non-ASCII text intact rather than as Latin-1 chars.
+        uri = format!("data:{media_type};base64,{}", compact_base64(text));
+    }
+    Value::Uri(uri)
 }
 
 /// Takes the first TYPE value (the image/sound/key format) out of the params.
