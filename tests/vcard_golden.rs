@@ -24,10 +24,16 @@ fn check(name: &str) {
     let json = serde_json::to_string_pretty(&records).expect("records serialize");
     expect_file![dir.join(format!("{name}.json"))].assert_eq(&format!("{json}\n"));
     for (version, suffix) in [(VCardVersion::V3, "v3"), (VCardVersion::V4, "v4")] {
-        let rendered: Vec<u8> = records.iter().flat_map(|r| vcard::render(r, version).expect("renders")).collect();
+        let rendered: Vec<u8> = records
+            .iter()
+            .flat_map(|r| vcard::render(r, version).expect("renders"))
+            .collect();
         // expect-test reads files with line ends normalized to LF; CRLF is checked here instead.
         let text = String::from_utf8(rendered).expect("rendering is UTF-8");
-        assert!(text.lines().count() == text.matches("\r\n").count(), "{name}: every rendered line ends in CRLF");
+        assert!(
+            text.lines().count() == text.matches("\r\n").count(),
+            "{name}: every rendered line ends in CRLF"
+        );
         let text = text.replace("\r\n", "\n");
         expect_file![dir.join(format!("{name}.{suffix}.vcf.out"))].assert_eq(&text);
     }

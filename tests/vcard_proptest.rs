@@ -30,7 +30,18 @@ enum Edit {
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
-    let interesting = prop_oneof![Just(b':'), Just(b';'), Just(b'='), Just(b'\r'), Just(b'\n'), Just(b' '), Just(b'"'), Just(b'\\'), Just(b','), any::<u8>()];
+    let interesting = prop_oneof![
+        Just(b':'),
+        Just(b';'),
+        Just(b'='),
+        Just(b'\r'),
+        Just(b'\n'),
+        Just(b' '),
+        Just(b'"'),
+        Just(b'\\'),
+        Just(b','),
+        any::<u8>()
+    ];
     prop_oneof![
         (any::<usize>(), interesting.clone()).prop_map(|(at, b)| Edit::Set(at, b)),
         (any::<usize>(), interesting).prop_map(|(at, b)| Edit::Insert(at, b)),

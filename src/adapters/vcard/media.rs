@@ -16,11 +16,17 @@ fn family(name: &PropName) -> &'static str {
 }
 
 /// Well-known KEY formats of 3.0 (`TYPE=X509`, `TYPE=PGP`).
-const KEY_TYPES: [(&str, &str); 2] = [("x509", "application/x-x509-ca-cert"), ("pgp", "application/pgp-keys")];
+const KEY_TYPES: [(&str, &str); 2] = [
+    ("x509", "application/x-x509-ca-cert"),
+    ("pgp", "application/pgp-keys"),
+];
 
 /// A 3.0 TYPE value (`JPEG`, `image/png`, absent) as a media type.
 pub(super) fn from_type_param(name: &PropName, type_value: Option<&str>) -> String {
-    let Some(value) = type_value.map(str::to_ascii_lowercase).filter(|v| !v.is_empty()) else {
+    let Some(value) = type_value
+        .map(str::to_ascii_lowercase)
+        .filter(|v| !v.is_empty())
+    else {
         return "application/octet-stream".to_owned();
     };
     if value.contains('/') {
@@ -42,7 +48,13 @@ pub(super) fn to_type_param(name: &PropName, media_type: &str) -> String {
         return t.to_ascii_uppercase();
     }
     match media_type.strip_prefix(family(name)) {
-        Some(sub) if !sub.is_empty() && !sub.contains('/') && KEY_TYPES.iter().all(|(t, _)| *name != PropName::Key || *t != sub) => {
+        Some(sub)
+            if !sub.is_empty()
+                && !sub.contains('/')
+                && KEY_TYPES
+                    .iter()
+                    .all(|(t, _)| *name != PropName::Key || *t != sub) =>
+        {
             sub.to_ascii_uppercase()
         }
         _ => media_type.to_owned(),
@@ -52,7 +64,10 @@ pub(super) fn to_type_param(name: &PropName, media_type: &str) -> String {
 /// A `data:` URI in one form: media type lower case, no whitespace in the body.
 pub(super) fn normalize_data_uri(uri: &str) -> String {
     match uri.split_once(',') {
-        Some((head, body)) if head.bytes().any(|b| b.is_ascii_uppercase()) || body.bytes().any(|b| b.is_ascii_whitespace()) => {
+        Some((head, body))
+            if head.bytes().any(|b| b.is_ascii_uppercase())
+                || body.bytes().any(|b| b.is_ascii_whitespace()) =>
+        {
             let body: String = body.chars().filter(|c| !c.is_ascii_whitespace()).collect();
             format!("{},{body}", head.to_ascii_lowercase())
         }

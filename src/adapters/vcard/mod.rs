@@ -72,7 +72,11 @@ pub fn parse(input: &[u8]) -> Result<Vec<Record>, FormatError> {
         std::borrow::Cow::Owned(text) => Bytes::from(text),
         std::borrow::Cow::Borrowed(_) => match utf16_without_bom(input) {
             Some(text) => {
-                diagnostics.push(Diagnostic { line: 1, message: "UTF-16 input without a byte-order mark; transcoded".into(), text: None });
+                diagnostics.push(Diagnostic {
+                    line: 1,
+                    message: "UTF-16 input without a byte-order mark; transcoded".into(),
+                    text: None,
+                });
                 Bytes::from(text)
             }
             None => Bytes::copy_from_slice(input),
@@ -105,9 +109,13 @@ pub fn original_bytes(record: &Record) -> Option<Vec<u8>> {
 /// byte of the first line is zero.
 fn utf16_without_bom(input: &[u8]) -> Option<Vec<u8>> {
     let head = input.get(..8)?;
-    let encoding = if head.iter().step_by(2).all(|b| *b == 0) && head.iter().skip(1).step_by(2).all(|b| *b != 0) {
+    let encoding = if head.iter().step_by(2).all(|b| *b == 0)
+        && head.iter().skip(1).step_by(2).all(|b| *b != 0)
+    {
         encoding_rs::UTF_16BE
-    } else if head.iter().skip(1).step_by(2).all(|b| *b == 0) && head.iter().step_by(2).all(|b| *b != 0) {
+    } else if head.iter().skip(1).step_by(2).all(|b| *b == 0)
+        && head.iter().step_by(2).all(|b| *b != 0)
+    {
         encoding_rs::UTF_16LE
     } else {
         return None;

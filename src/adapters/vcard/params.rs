@@ -32,7 +32,12 @@ pub(super) struct LineParams {
 
 /// Normalizes the parameters of one content line.
 pub(super) fn normalize(raw: &[RawParam<'_>]) -> LineParams {
-    let mut out = LineParams { params: Params::default(), transfer: Transfer::Plain, charset: None, value_type: None };
+    let mut out = LineParams {
+        params: Params::default(),
+        transfer: Transfer::Plain,
+        charset: None,
+        value_type: None,
+    };
     let mut types: Vec<String> = Vec::new();
     let mut type_at: Option<usize> = None;
     let mut kept: Vec<Param> = Vec::new();
@@ -59,10 +64,21 @@ pub(super) fn normalize(raw: &[RawParam<'_>]) -> LineParams {
             }
             ParamName::Charset => out.charset = param.values.first().map(|v| v.trim().to_owned()),
             ParamName::Value => {
-                let value = param.values.first().map(|v| v.trim().to_ascii_lowercase()).unwrap_or_default();
-                out.value_type = Some(if value == "url" { "uri".to_owned() } else { value });
+                let value = param
+                    .values
+                    .first()
+                    .map(|v| v.trim().to_ascii_lowercase())
+                    .unwrap_or_default();
+                out.value_type = Some(if value == "url" {
+                    "uri".to_owned()
+                } else {
+                    value
+                });
             }
-            other => kept.push(Param::new(other, param.values.iter().map(|v| v.to_string()).collect())),
+            other => kept.push(Param::new(
+                other,
+                param.values.iter().map(|v| v.to_string()).collect(),
+            )),
         }
     }
     // RFC 6350 §5.3: 3.0 `TYPE=pref` is 4.0 `PREF=1`.
@@ -81,7 +97,13 @@ pub(super) fn normalize(raw: &[RawParam<'_>]) -> LineParams {
 }
 
 /// A vCard 2.1 bare parameter: an encoding, a charset or a TYPE value.
-fn bare(value: &str, out: &mut LineParams, types: &mut Vec<String>, type_at: &mut Option<usize>, position: usize) {
+fn bare(
+    value: &str,
+    out: &mut LineParams,
+    types: &mut Vec<String>,
+    type_at: &mut Option<usize>,
+    position: usize,
+) {
     if value.is_empty() {
         return; // `TEL;;WORK:` — an empty parameter carries nothing.
     }
@@ -109,8 +131,11 @@ fn encoding(value: &str, out: &mut LineParams) -> Option<String> {
 
 fn looks_like_charset(value: &str) -> bool {
     let upper = value.to_ascii_uppercase();
-    let family = ["UTF-", "ISO-", "WINDOWS-", "SHIFT", "US-ASCII", "EUC-", "GB", "BIG5", "KOI8", "CP"];
-    family.iter().any(|f| upper.starts_with(f)) && encoding_rs::Encoding::for_label(value.as_bytes()).is_some()
+    let family = [
+        "UTF-", "ISO-", "WINDOWS-", "SHIFT", "US-ASCII", "EUC-", "GB", "BIG5", "KOI8", "CP",
+    ];
+    family.iter().any(|f| upper.starts_with(f))
+        && encoding_rs::Encoding::for_label(value.as_bytes()).is_some()
 }
 
 fn push_type(types: &mut Vec<String>, value: &str) {

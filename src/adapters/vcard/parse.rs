@@ -9,7 +9,9 @@ use bytes::Bytes;
 
 use crate::adapters::contentline::{ContentLine, Lexer, LineError};
 use crate::adapters::{FormatError, FormatErrorKind};
-use crate::universal::{Component, ComponentName, Diagnostic, Prop, PropName, Record, SourceFormat, Value};
+use crate::universal::{
+    Component, ComponentName, Diagnostic, Prop, PropName, Record, SourceFormat, Value,
+};
 
 use super::normalize::{self, Dialect};
 
@@ -17,7 +19,12 @@ use super::normalize::{self, Dialect};
 enum Item<'a> {
     Line(ContentLine<'a>),
     /// A nested `BEGIN:VCARD` … `END:VCARD` (2.1 AGENT), with the AGENT line before it.
-    Nested { agent: Option<ContentLine<'a>>, line: u32, span: Range<usize>, closed: bool },
+    Nested {
+        agent: Option<ContentLine<'a>>,
+        line: u32,
+        span: Range<usize>,
+        closed: bool,
+    },
 }
 
 /// A card being read.
@@ -29,7 +36,10 @@ struct OpenCard<'a> {
 }
 
 /// Splits the whole input into records.
-pub(super) fn parse_bytes(bytes: &Bytes, mut diagnostics_before: Vec<Diagnostic>) -> Result<Vec<Record>, FormatError> {
+pub(super) fn parse_bytes(
+    bytes: &Bytes,
+    mut diagnostics_before: Vec<Diagnostic>,
+) -> Result<Vec<Record>, FormatError> {
     let mut lexer = Lexer::new(bytes);
     let mut records: Vec<Record> = Vec::new();
     let mut open: Option<OpenCard<'_>> = None;
@@ -51,7 +61,12 @@ pub(super) fn parse_bytes(bytes: &Bytes, mut diagnostics_before: Vec<Diagnostic>
             if is_delimiter(&line, "BEGIN") {
                 let start = carry.take().unwrap_or(line.span.start);
                 let diagnostics = std::mem::take(&mut diagnostics_before);
-                open = Some(OpenCard { begin: start..line.span.end, line: line.line, items: Vec::new(), diagnostics });
+                open = Some(OpenCard {
+                    begin: start..line.span.end,
+                    line: line.line,
+                    items: Vec::new(),
+                    diagnostics,
+                });
             } else {
                 carry.get_or_insert(line.span.start);
                 diagnostics_before.push(stray(&line, bytes));
@@ -60,8 +75,13 @@ pub(super) fn parse_bytes(bytes: &Bytes, mut diagnostics_before: Vec<Diagnostic>
         };
         if line.name.eq_ignore_ascii_case("END") {
             if !is_delimiter(&line, "END") {
-                let found = String::from_utf8_lossy(&line.value).trim().to_ascii_uppercase();
-                let kind = FormatErrorKind::MismatchedEnd { expected: "VCARD".into(), found };
+                let found = String::from_utf8_lossy(&line.value)
+                    .trim()
+                    .to_ascii_uppercase();
+                let kind = FormatErrorKind::MismatchedEnd {
+                    expected: "VCARD".into(),
+                    found,
+                };
                 return Err(FormatError::new(line.line, 1, kind).in_record(records.len() + 1));
             }
             let card = open.take().expect("a card is open");
@@ -81,7 +101,11 @@ pub(super) fn parse_bytes(bytes: &Bytes, mut diagnostics_before: Vec<Diagnostic>
         card.items.push(Item::Line(line));
     }
     if let Some(mut card) = open.take() {
-        card.diagnostics.push(Diagnostic { line: card.line, message: "BEGIN:VCARD has no END:VCARD; the card ends at the end of the input".into(), text: None });
+        card.diagnostics.push(Diagnostic {
+            line: card.line,
+            message: "BEGIN:VCARD has no END:VCARD; the card ends at the end of the input".into(),
+            text: None,
+        });
         records.push(finish(card, None, bytes));
     }
     let Some(last) = records.last_mut() else {
@@ -89,7 +113,11 @@ pub(super) fn parse_bytes(bytes: &Bytes, mut diagnostics_before: Vec<Diagnostic>
             return Ok(vec![record]);
         }
         let line = diagnostics_before.first().map_or(1, |d| d.line);
-        return Err(FormatError::new(line, 0, FormatErrorKind::MissingBegin { expected: "VCARD" }));
+        return Err(FormatError::new(
+            line,
+            0,
+            FormatErrorKind::MissingBegin { expected: "VCARD" },
+        ));
     };
     last.diagnostics.append(&mut diagnostics_before);
     Ok(records)
@@ -98,8 +126,17 @@ pub(super) fn parse_bytes(bytes: &Bytes, mut diagnostics_before: Vec<Diagnostic>
 /// A card body without BEGIN/END (Evolution's test files): read when its
 /// lines hold VERSION, FN or N; anything else is not a vCard.
 fn headless_card(bytes: &Bytes) -> Option<Record> {
-    let mut card = OpenCard { begin: 0..0, line: 1, items: Vec::new(), diagnostics: Vec::new() };
-    card.diagnostics.push(Diagnostic { line: 1, message: "no BEGIN:VCARD; the lines are read as one card".into(), text: None });
+    let mut card = OpenCard {
+        begin: 0..0,
+        line: 1,
+        items: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    card.diagnostics.push(Diagnostic {
+        line: 1,
+        message: "no BEGIN:VCARD; the lines are read as one card".into(),
+        text: None,
+    });
     let mut end = None;
     for item in Lexer::new(bytes) {
         match item {
@@ -122,16 +159,30 @@ fn is_delimiter(line: &ContentLine<'_>, name: &str) -> bool {
 }
 
 fn line_error(error: &LineError) -> Diagnostic {
-    Diagnostic { line: error.line, message: format!("skipped a line: {}", error.kind), text: Some(error.text.clone()) }
+    Diagnostic {
+        line: error.line,
+        message: format!("skipped a line: {}", error.kind),
+        text: Some(error.text.clone()),
+    }
 }
 
 fn stray(line: &ContentLine<'_>, bytes: &Bytes) -> Diagnostic {
-    let text = String::from_utf8_lossy(&bytes[line.span.clone()]).trim().to_owned();
-    Diagnostic { line: line.line, message: format!("{} outside BEGIN:VCARD/END:VCARD; skipped", line.name), text: Some(text) }
+    let text = String::from_utf8_lossy(&bytes[line.span.clone()])
+        .trim()
+        .to_owned();
+    Diagnostic {
+        line: line.line,
+        message: format!("{} outside BEGIN:VCARD/END:VCARD; skipped", line.name),
+        text: Some(text),
+    }
 }
 
 /// Reads a nested card up to its matching END; merges it with an empty AGENT line before it.
-fn read_nested<'a>(lexer: &mut Lexer<'a>, begin: &ContentLine<'a>, card: &mut OpenCard<'a>) -> Item<'a> {
+fn read_nested<'a>(
+    lexer: &mut Lexer<'a>,
+    begin: &ContentLine<'a>,
+    card: &mut OpenCard<'a>,
+) -> Item<'a> {
     let mut depth = 1usize;
     let mut end = begin.span.end;
     let mut closed = false;
@@ -149,7 +200,9 @@ fn read_nested<'a>(lexer: &mut Lexer<'a>, begin: &ContentLine<'a>, card: &mut Op
         }
     }
     let agent = match card.items.last() {
-        Some(Item::Line(prev)) if prev.name.eq_ignore_ascii_case("AGENT") && prev.value.trim_ascii().is_empty() => {
+        Some(Item::Line(prev))
+            if prev.name.eq_ignore_ascii_case("AGENT") && prev.value.trim_ascii().is_empty() =>
+        {
             match card.items.pop() {
                 Some(Item::Line(prev)) => Some(prev),
                 _ => None,
@@ -158,7 +211,12 @@ fn read_nested<'a>(lexer: &mut Lexer<'a>, begin: &ContentLine<'a>, card: &mut Op
         _ => None,
     };
     let start = agent.as_ref().map_or(begin.span.start, |a| a.span.start);
-    Item::Nested { agent, line: begin.line, span: start..end, closed }
+    Item::Nested {
+        agent,
+        line: begin.line,
+        span: start..end,
+        closed,
+    }
 }
 
 /// Turns a closed (or unterminated) card into a record.
@@ -168,13 +226,30 @@ fn finish(card: OpenCard<'_>, end: Option<Range<usize>>, bytes: &Bytes) -> Recor
     let mut root = Component::new(ComponentName::VCard);
     for item in &card.items {
         let prop = match item {
-            Item::Line(line) => normalize::build_prop(line, dialect, &mut diagnostics).with_raw(bytes.slice(line.span.clone())),
-            Item::Nested { agent, line, span, closed } => nested_prop(agent.as_ref(), *line, span, *closed, bytes, &mut diagnostics),
+            Item::Line(line) => normalize::build_prop(line, dialect, &mut diagnostics)
+                .with_raw(bytes.slice(line.span.clone())),
+            Item::Nested {
+                agent,
+                line,
+                span,
+                closed,
+            } => nested_prop(
+                agent.as_ref(),
+                *line,
+                span,
+                *closed,
+                bytes,
+                &mut diagnostics,
+            ),
         };
         root.props.push(prop);
     }
     if dialect != Dialect::V21 && root.prop(&PropName::Fn).is_none() {
-        diagnostics.push(Diagnostic { line: card.line, message: "the card has no FN (RFC 6350 §6.2.1)".into(), text: None });
+        diagnostics.push(Diagnostic {
+            line: card.line,
+            message: "the card has no FN (RFC 6350 §6.2.1)".into(),
+            text: None,
+        });
     }
     root.set_raw_delimiters(Some(bytes.slice(card.begin)), end.map(|e| bytes.slice(e)));
     let mut record = Record::new(root, Some(source));
@@ -199,10 +274,18 @@ fn nested_prop(
         value.push('\n');
     }
     if agent.is_none() {
-        diagnostics.push(Diagnostic { line, message: "nested vCard without an AGENT line; kept as an AGENT property".into(), text: None });
+        diagnostics.push(Diagnostic {
+            line,
+            message: "nested vCard without an AGENT line; kept as an AGENT property".into(),
+            text: None,
+        });
     }
     if !closed {
-        diagnostics.push(Diagnostic { line, message: "nested BEGIN:VCARD has no END:VCARD".into(), text: None });
+        diagnostics.push(Diagnostic {
+            line,
+            message: "nested BEGIN:VCARD has no END:VCARD".into(),
+            text: None,
+        });
     }
     Prop::new(PropName::Agent, Value::Text(value))
         .with_group(agent.and_then(|a| a.group.as_deref()).map(str::to_owned))
@@ -211,7 +294,11 @@ fn nested_prop(
 }
 
 /// The card's VERSION; without one, 2.1 when it uses 2.1 syntax, else 3.0.
-fn detect_version(items: &[Item<'_>], line: u32, diagnostics: &mut Vec<Diagnostic>) -> (Dialect, SourceFormat) {
+fn detect_version(
+    items: &[Item<'_>],
+    line: u32,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Dialect, SourceFormat) {
     let version = items.iter().find_map(|item| match item {
         Item::Line(l) if l.name.eq_ignore_ascii_case("VERSION") => Some(l),
         _ => None,
@@ -233,8 +320,15 @@ fn detect_version(items: &[Item<'_>], line: u32, diagnostics: &mut Vec<Diagnosti
         Item::Line(l) => l.params.iter().any(|p| p.name.is_none()) || l.is_quoted_printable(),
         Item::Nested { .. } => true,
     });
-    let (dialect, source, label) =
-        if uses_21 { (Dialect::V21, SourceFormat::VCard21, "2.1") } else { (Dialect::V30, SourceFormat::VCard30, "3.0") };
-    diagnostics.push(Diagnostic { line, message: format!("the card has no VERSION; read as vCard {label}"), text: None });
+    let (dialect, source, label) = if uses_21 {
+        (Dialect::V21, SourceFormat::VCard21, "2.1")
+    } else {
+        (Dialect::V30, SourceFormat::VCard30, "3.0")
+    };
+    diagnostics.push(Diagnostic {
+        line,
+        message: format!("the card has no VERSION; read as vCard {label}"),
+        text: None,
+    });
     (dialect, source)
 }

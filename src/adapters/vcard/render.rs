@@ -6,9 +6,14 @@
 //! becomes `TYPE=pref`, base64 `data:` URIs become `ENCODING=b;TYPE=<format>`,
 //! dates use the extended form. Going to 4.0: URIs stay URIs.
 
-use crate::adapters::contentline::{DateStyle, Writer, escape_text, format_date_times, format_duration, format_recur, format_utc_offset, join_list_into, join_structured};
+use crate::adapters::contentline::{
+    DateStyle, Writer, escape_text, format_date_times, format_duration, format_recur,
+    format_utc_offset, join_list_into, join_structured,
+};
 use crate::adapters::{FormatError, FormatErrorKind};
-use crate::universal::{Component, Param, ParamName, Params, Prop, PropName, Record, SourceFormat, Value};
+use crate::universal::{
+    Component, Param, ParamName, Params, Prop, PropName, Record, SourceFormat, Value,
+};
 
 use super::VCardVersion;
 use super::media;
@@ -30,9 +35,15 @@ impl VCardVersion {
 }
 
 /// Renders one contact record.
-pub(super) fn render_record(record: &Record, version: VCardVersion) -> Result<Vec<u8>, FormatError> {
+pub(super) fn render_record(
+    record: &Record,
+    version: VCardVersion,
+) -> Result<Vec<u8>, FormatError> {
     if !record.is_contact() {
-        let kind = FormatErrorKind::Unrenderable(format!("a {} record is not a vCard", record.root.name()));
+        let kind = FormatErrorKind::Unrenderable(format!(
+            "a {} record is not a vCard",
+            record.root.name()
+        ));
         return Err(FormatError::new(0, 0, kind));
     }
     let mut writer = Writer::new();
@@ -98,7 +109,11 @@ fn render_prop(prop: &Prop, version: VCardVersion, writer: &mut Writer) {
         }
         Value::Structured(fields) => join_structured(fields),
         Value::DateTimes(values) => {
-            let style = if version == VCardVersion::V3 { DateStyle::Extended } else { DateStyle::Basic };
+            let style = if version == VCardVersion::V3 {
+                DateStyle::Extended
+            } else {
+                DateStyle::Basic
+            };
             format_date_times(values, style)
         }
         Value::Raw(text) | Value::Binary(text) => line_safe(text),
@@ -117,14 +132,20 @@ fn pref_to_type(params: &mut Params) {
         return;
     }
     params.remove(&ParamName::Pref);
-    let mut types: Vec<String> = params.get(&ParamName::Type).map(|p| p.values.clone()).unwrap_or_default();
+    let mut types: Vec<String> = params
+        .get(&ParamName::Type)
+        .map(|p| p.values.clone())
+        .unwrap_or_default();
     types.push("pref".into());
     params.set(ParamName::Type, types);
 }
 
 /// A URI value; in 3.0 an inline base64 binary is written `ENCODING=b;TYPE=<format>`.
 fn uri_value(name: &PropName, uri: &str, version: VCardVersion, params: &mut Params) -> String {
-    let binary_prop = matches!(name, PropName::Photo | PropName::Logo | PropName::Sound | PropName::Key);
+    let binary_prop = matches!(
+        name,
+        PropName::Photo | PropName::Logo | PropName::Sound | PropName::Key
+    );
     if binary_prop
         && version == VCardVersion::V3
         && let Some((media_type, body)) = media::split_base64_data_uri(uri)
@@ -132,7 +153,12 @@ fn uri_value(name: &PropName, uri: &str, version: VCardVersion, params: &mut Par
         params.push(Param::new(ParamName::Encoding, vec!["b".into()]));
         if media_type != "application/octet-stream" {
             let mut types = vec![media::to_type_param(name, media_type)];
-            types.extend(params.remove(&ParamName::Type).into_iter().flat_map(|p| p.values));
+            types.extend(
+                params
+                    .remove(&ParamName::Type)
+                    .into_iter()
+                    .flat_map(|p| p.values),
+            );
             params.set(ParamName::Type, types);
         }
         return body.to_owned();
@@ -150,12 +176,29 @@ fn needs_text_marker(name: &PropName) -> bool {
     use PropName as P;
     matches!(
         name,
-        P::Bday | P::Anniversary | P::Rev | P::Url | P::Member | P::Source | P::Impp | P::CalUri | P::FbUrl | P::CalAdrUri
-            | P::Related | P::Photo | P::Logo | P::Sound | P::Key
+        P::Bday
+            | P::Anniversary
+            | P::Rev
+            | P::Url
+            | P::Member
+            | P::Source
+            | P::Impp
+            | P::CalUri
+            | P::FbUrl
+            | P::CalAdrUri
+            | P::Related
+            | P::Photo
+            | P::Logo
+            | P::Sound
+            | P::Key
     )
 }
 
 /// A value written as it is, except that a line break cannot stand on a line.
 fn line_safe(text: &str) -> String {
-    if text.contains(['\r', '\n']) { text.replace("\r\n", "\\n").replace(['\n', '\r'], "\\n") } else { text.to_owned() }
+    if text.contains(['\r', '\n']) {
+        text.replace("\r\n", "\\n").replace(['\n', '\r'], "\\n")
+    } else {
+        text.to_owned()
+    }
 }
