@@ -94,6 +94,7 @@ fn write(collection: &CollectionId, i: usize, op: Op, version: u64) -> ObjectWri
             changes: Vec::new(),
         },
         conflicts: None,
+        writer: "test".into(),
     }
 }
 

@@ -58,6 +58,7 @@ impl Write<'_> {
                 changes: Vec::new(),
             },
             conflicts: None,
+            writer: "test".into(),
         }
     }
 }
@@ -250,6 +251,20 @@ async fn objects_and_preconditions(s: TestStore) {
     // The UID is free again, and the name can be created anew over the tombstone.
     store.commit(create(&id, "a.vcf", "uid-a", "t8")).await.unwrap();
 
+    assert!(store.find_transaction(&id, &TxId("t6".into())).await.unwrap().is_some());
+    assert_eq!(store.find_transaction(&id, &TxId("nope".into())).await.unwrap(), None);
+    let history = store.object_history(&id, &ObjectName("a.vcf".into())).await.unwrap();
+    let ops: Vec<_> = history.iter().map(|c| (c.op(), c.transaction.new_version)).collect();
+    assert_eq!(
+        ops,
+        vec![
+            (Op::Create, Version(1)),
+            (Op::Update, Version(2)),
+            (Op::Delete, Version(3)),
+            (Op::Create, Version(1))
+        ]
+    );
+
     let unknown = CollectionId("alice/none".into());
     assert!(matches!(
         store.commit(create(&unknown, "x", "x", "tx")).await,
@@ -381,6 +396,13 @@ async fn leases(s: TestStore) {
     );
     assert!(store.release(&id, "laptop").await.unwrap());
     assert!(store.acquire(&id, "phone", 1, after).await.is_ok());
+    // A live lease held by someone else refuses writes; its holder may write.
+    let mut blocked = create(&id, "locked.vcf", "locked", "l1");
+    blocked.transaction.at = after;
+    blocked.writer = "laptop".into();
+    assert!(matches!(store.commit(blocked.clone()).await, Err(StoreError::Locked { holder, .. }) if holder == "phone"));
+    blocked.writer = "phone".into();
+    store.commit(blocked).await.unwrap();
     assert!(store.force_release(&id).await.unwrap());
     assert!(matches!(
         store.acquire(&CollectionId("no/such".into()), "x", 1, T0).await,

@@ -47,6 +47,7 @@ fn write_for(round: u32, i: u32) -> ObjectWrite {
             changes: Vec::new(),
         },
         conflicts: None,
+        writer: "test".into(),
     }
 }
 

@@ -75,6 +75,7 @@ CREATE TABLE changes (
     CONSTRAINT changes_txid_unique UNIQUE (collection_id, txid)
 );
 CREATE INDEX changes_collection_seq ON changes (collection_id, seq);
+CREATE INDEX changes_object_seq ON changes (collection_id, object_name, seq);
 
 CREATE TABLE device_cursors (
     device_id TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,

@@ -17,7 +17,7 @@ pub use error::StoreError;
 pub use sql::SqlStore;
 pub use types::*;
 
-use crate::universal::{CollectionId, DeviceId, ObjectName, Seq, Timestamp, Uid};
+use crate::universal::{CollectionId, DeviceId, ObjectName, Seq, Timestamp, TxId, Uid};
 
 /// Application objects: current state, original bytes, version, ETag, tombstones.
 pub trait ObjectStore {
@@ -52,7 +52,8 @@ pub trait ObjectStore {
     /// Fails with [`StoreError::VersionMismatch`] when the stored version is
     /// not the expected one, [`StoreError::DuplicateTransaction`] when the
     /// txid was already applied, [`StoreError::UidConflict`] when another
-    /// live object holds the UID.
+    /// live object holds the UID, [`StoreError::Locked`] when another
+    /// holder's lease on the collection is live at the transaction's time.
     fn commit(&self, write: ObjectWrite) -> impl Future<Output = Result<Seq, StoreError>> + Send;
 
     /// Writes many objects in one transaction (import). All or nothing.
@@ -72,6 +73,21 @@ pub trait ChangeLog {
         since: Seq,
         limit: u32,
     ) -> impl Future<Output = Result<ChangesSince, StoreError>> + Send;
+
+    /// The position at which a transaction id was applied, if it was.
+    fn find_transaction(
+        &self,
+        collection: &CollectionId,
+        txid: &TxId,
+    ) -> impl Future<Output = Result<Option<Seq>, StoreError>> + Send;
+
+    /// Every retained log row of one object, oldest first (to rebuild an
+    /// earlier version for a three-way merge).
+    fn object_history(
+        &self,
+        collection: &CollectionId,
+        name: &ObjectName,
+    ) -> impl Future<Output = Result<Vec<LoggedChange>, StoreError>> + Send;
 
     /// Deletes log rows every active device has read past and that are
     /// older than `before`; returns how many went.

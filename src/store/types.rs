@@ -163,6 +163,9 @@ pub struct ObjectWrite {
     pub transaction: ChangeTransaction,
     /// Values that lost a merge conflict, as JSON, so nothing is lost.
     pub conflicts: Option<serde_json::Value>,
+    /// Who writes: a live lease on the collection held by anyone else
+    /// refuses the write.
+    pub writer: String,
 }
 
 /// One row of the change log.

@@ -4,8 +4,8 @@ use sqlx::Row;
 
 use super::SqlStore;
 use super::rows::{self, CHANGE_COLUMNS};
-use crate::store::{ChangeLog, ChangesSince, StoreError};
-use crate::universal::{CollectionId, DeviceId, Seq, Timestamp};
+use crate::store::{ChangeLog, ChangesSince, LoggedChange, StoreError};
+use crate::universal::{CollectionId, DeviceId, ObjectName, Seq, Timestamp, TxId};
 
 impl SqlStore {
     /// (latest position, pruned-through position) of a collection.
@@ -57,6 +57,30 @@ impl ChangeLog for SqlStore {
         // Advance only to what was read: a later commit is picked up next time.
         let next = changes.last().map_or(since, |c| c.seq);
         Ok(ChangesSince { changes, next, more })
+    }
+
+    async fn find_transaction(&self, collection: &CollectionId, txid: &TxId) -> Result<Option<Seq>, StoreError> {
+        let row = sqlx::query("SELECT seq FROM changes WHERE collection_id = $1 AND txid = $2")
+            .bind(collection.as_str())
+            .bind(txid.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("seq").map(Seq)).transpose()?)
+    }
+
+    async fn object_history(
+        &self,
+        collection: &CollectionId,
+        name: &ObjectName,
+    ) -> Result<Vec<LoggedChange>, StoreError> {
+        let sql =
+            format!("SELECT {CHANGE_COLUMNS} FROM changes WHERE collection_id = $1 AND object_name = $2 ORDER BY seq");
+        let rows = sqlx::query(&sql)
+            .bind(collection.as_str())
+            .bind(name.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(rows::change).collect()
     }
 
     async fn prune(&self, collection: &CollectionId, before: Timestamp) -> Result<u64, StoreError> {

@@ -5,7 +5,7 @@ use sqlx::{Any, Row, Transaction};
 use super::rows::{self, OBJECT_COLUMNS};
 use super::{IN_CHUNK, SqlStore};
 use crate::store::{Expected, ObjectStore, ObjectSummary, ObjectWrite, StoreError, StoredObject};
-use crate::universal::{CollectionId, ObjectName, Op, Seq, Uid, Version};
+use crate::universal::{CollectionId, ObjectName, Op, Seq, Timestamp, Uid, Version};
 
 impl ObjectStore for SqlStore {
     async fn object(&self, collection: &CollectionId, name: &ObjectName) -> Result<Option<StoredObject>, StoreError> {
@@ -92,6 +92,20 @@ async fn commit_in(tx: &mut Transaction<'_, Any>, write: &ObjectWrite) -> Result
     if let Some(row) = applied {
         return Err(StoreError::DuplicateTransaction {
             seq: Seq(row.try_get("seq")?),
+        });
+    }
+    let lease = sqlx::query(
+        "SELECT holder, expires_at FROM locks WHERE collection_id = $1 AND expires_at > $2 AND holder <> $3",
+    )
+    .bind(collection)
+    .bind(t.at.0)
+    .bind(write.writer.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(row) = lease {
+        return Err(StoreError::Locked {
+            holder: row.try_get("holder")?,
+            until: Timestamp(row.try_get("expires_at")?),
         });
     }
     check_expected(tx, write).await?;
