@@ -85,6 +85,8 @@ pub enum ChangeDefect {
     DuplicateComponent,
     #[error("the record's root component cannot be added or removed")]
     RootComponent,
+    #[error("an update must name the base version it was made against")]
+    MissingBase,
 }
 
 impl EngineError {

@@ -5,8 +5,9 @@
 //! Owns: [`diff`] (two versions → [`Change`]s), [`align_ids`] (stable field
 //! ids across versions), [`apply`] (a version plus changes → the next
 //! version) and [`merge`] (three-way, field by field, with recorded
-//! conflicts), and the engine's error type. The application object store,
-//! change log and locks join this module with the store.
+//! conflicts), the engine's error type, and [`Engine`]: the application
+//! object store over the [`crate::store`] traits (put, delete, apply a pushed
+//! transaction with a three-way merge, read the change log).
 //!
 //! Laws (property-tested in `tests/engine_laws.rs` over generated records and
 //! in `tests/engine_corpus.rs` over the real-world corpus):
@@ -19,8 +20,8 @@
 //!   resolved by the rules in [`merge`]'s module (theirs wins; edit beats
 //!   delete) and the losing value is recorded; merge is deterministic.
 //!
-//! Must not know: any wire format (adapters), storage, HTTP. Only
-//! [`crate::universal`].
+//! Must not know: any wire format (adapters) or HTTP. Uses
+//! [`crate::universal`] and the [`crate::store`] traits.
 //!
 //! [`Change`]: crate::universal::Change
 
@@ -30,11 +31,14 @@ mod error;
 mod key_text;
 mod matching;
 mod merge;
+mod objects;
+mod push;
 
 pub use apply::apply;
 pub use diff::{align_ids, diff};
 pub use error::{ChangeDefect, EngineError};
 pub use merge::{Conflict, ConflictValue, MergeRule, Merged, merge};
+pub use objects::{Engine, ObjectRenderer, Precondition, PutObject, Written, etag_of};
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,298 @@
+//! The application object store: each object's current version with its
+//! original bytes, written through the store together with the change
+//! transaction that leads to it (DESIGN.md "Application object store").
+//!
+//! Ways in:
+//! - [`Engine::put_object`] / [`Engine::delete_object`]: a whole new version
+//!   (a CardDAV/CalDAV PUT or DELETE). The engine aligns field ids with the
+//!   previous version, diffs, and logs the field-level changes.
+//! - [`Engine::apply_transaction`] (in `push.rs`): field-level changes a
+//!   device pushed against a base version, merged when the object moved on.
+//!
+//! What the log records for a version is always `diff(previous, stored)`,
+//! so replaying the log from a create reproduces every version.
+//!
+//! The engine knows no formats: when it must produce bytes for a merged
+//! record it asks the caller's [`ObjectRenderer`].
+
+use crate::store::{ChangeLog, ChangesSince, Expected, ObjectStore, ObjectWrite, StoredObject};
+use crate::universal::{
+    Action, Change, ChangeTransaction, CollectionId, DeviceId, ETag, FieldPath, ObjectName, Op, Record, Seq, Timestamp,
+    TxId, Uid, Version,
+};
+
+use super::merge::Conflict;
+use super::{EngineError, align_ids, diff};
+
+/// Produces stored bytes for records the engine built (merges, pushes).
+pub trait ObjectRenderer: Send + Sync {
+    /// The bytes and media type to store for `record`; `content_type` is
+    /// the media type of the version it replaces (or the collection's
+    /// default for a new object), so a vCard 3.0 object stays 3.0.
+    fn render(&self, record: &Record, content_type: &str) -> Result<(Vec<u8>, String), String>;
+
+    /// The resource name for an object created by a push (`<uid>.vcf`).
+    fn object_name(&self, record: &Record) -> ObjectName;
+}
+
+/// A conditional request's precondition (RFC 7232).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Precondition {
+    None,
+    /// `If-Match`: the current ETag must be this one.
+    IfMatch(ETag),
+    /// `If-None-Match: *`: there must be no current object.
+    IfNoneMatchAny,
+}
+
+/// A new version of an object, as bytes a client sent and their record.
+#[derive(Debug, Clone)]
+pub struct PutObject {
+    pub collection: CollectionId,
+    pub name: ObjectName,
+    pub record: Record,
+    pub original: Vec<u8>,
+    pub content_type: String,
+    pub precondition: Precondition,
+    /// Who writes (a device id, or `dav:<user>` for DAV clients).
+    pub origin: DeviceId,
+    pub at: Timestamp,
+}
+
+/// What a write did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    pub name: ObjectName,
+    pub version: Version,
+    pub etag: ETag,
+    /// The change-log position, or `None` when nothing changed.
+    pub seq: Option<Seq>,
+    pub created: bool,
+    /// Same-field conflicts resolved on the way (pushes only).
+    pub conflicts: Vec<Conflict>,
+    /// The push was applied before (same txid): nothing was done again.
+    pub duplicate: bool,
+}
+
+/// The strong ETag of stored bytes: a BLAKE3 digest, so equal bytes give
+/// equal ETags across processes and restarts.
+pub fn etag_of(bytes: &[u8]) -> ETag {
+    ETag(blake3::hash(bytes).to_hex()[..32].to_owned())
+}
+
+/// The engine over a store.
+#[derive(Debug, Clone)]
+pub struct Engine<S> {
+    pub(super) store: S,
+}
+
+impl<S: ObjectStore + ChangeLog + Sync> Engine<S> {
+    pub fn new(store: S) -> Self {
+        Engine { store }
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Stores a new version of an object (create or replace).
+    pub async fn put_object(&self, put: PutObject) -> Result<Written, EngineError> {
+        let uid = Uid(put.record.uid().ok_or(EngineError::MissingUid)?.to_owned());
+        let current = self.store.object(&put.collection, &put.name).await?;
+        let live = current.as_ref().filter(|o| !o.deleted);
+        check_precondition(&put.precondition, live)?;
+        let etag = etag_of(&put.original);
+        let (op, expected, version, changes, record) = match live {
+            Some(prev) => {
+                if prev.uid != uid {
+                    return Err(EngineError::UidChanged {
+                        current: prev.uid.clone(),
+                    });
+                }
+                let mut next = put.record;
+                align_ids(&prev.record, &mut next);
+                let changes = diff(&prev.record, &next);
+                if changes.is_empty() && prev.original == put.original {
+                    return Ok(unchanged(prev));
+                }
+                (
+                    Op::Update,
+                    Expected::Version(prev.version),
+                    Version(prev.version.0 + 1),
+                    changes,
+                    next,
+                )
+            }
+            None => {
+                let version = Version(current.as_ref().map_or(1, |tomb| tomb.version.0 + 1));
+                (
+                    Op::Create,
+                    Expected::Absent,
+                    version,
+                    create_changes(&put.record),
+                    put.record,
+                )
+            }
+        };
+        let write = ObjectWrite {
+            expected,
+            name: put.name.clone(),
+            etag: etag.clone(),
+            content_type: put.content_type,
+            original: put.original,
+            record,
+            transaction: transaction(
+                &put.collection,
+                uid,
+                op,
+                expected,
+                version,
+                &put.origin,
+                put.at,
+                changes,
+            ),
+            conflicts: None,
+            writer: put.origin.0.clone(),
+        };
+        let seq = self.store.commit(write).await.map_err(precondition_on_race)?;
+        Ok(Written {
+            name: put.name,
+            version,
+            etag,
+            seq: Some(seq),
+            created: op == Op::Create,
+            conflicts: Vec::new(),
+            duplicate: false,
+        })
+    }
+
+    /// Deletes an object, keeping a tombstone with its last state.
+    pub async fn delete_object(
+        &self,
+        collection: &CollectionId,
+        name: &ObjectName,
+        precondition: &Precondition,
+        origin: &DeviceId,
+        at: Timestamp,
+    ) -> Result<Seq, EngineError> {
+        let current = self.store.object(collection, name).await?;
+        let prev = current
+            .filter(|o| !o.deleted)
+            .ok_or_else(|| EngineError::NotFound(format!("{collection}/{name}")))?;
+        check_precondition(precondition, Some(&prev))?;
+        let expected = Expected::Version(prev.version);
+        let version = Version(prev.version.0 + 1);
+        let removal = vec![Change {
+            path: root_path(),
+            action: Action::Remove,
+            prop: None,
+            component: None,
+        }];
+        let write = ObjectWrite {
+            expected,
+            name: name.clone(),
+            etag: prev.etag,
+            content_type: prev.content_type,
+            original: prev.original,
+            transaction: transaction(collection, prev.uid, Op::Delete, expected, version, origin, at, removal),
+            record: prev.record,
+            conflicts: None,
+            writer: origin.0.clone(),
+        };
+        self.store.commit(write).await.map_err(precondition_on_race)
+    }
+
+    /// The log rows after `since`, at most `limit`.
+    pub async fn changes_since(
+        &self,
+        collection: &CollectionId,
+        since: Seq,
+        limit: u32,
+    ) -> Result<ChangesSince, EngineError> {
+        Ok(self.store.changes_since(collection, since, limit).await?)
+    }
+}
+
+fn check_precondition(precondition: &Precondition, live: Option<&StoredObject>) -> Result<(), EngineError> {
+    let failed = || EngineError::PreconditionFailed {
+        current: live.map(|o| o.etag.clone()),
+    };
+    match (precondition, live) {
+        (Precondition::IfNoneMatchAny, Some(_)) => Err(failed()),
+        (Precondition::IfMatch(_), None) => Err(failed()),
+        (Precondition::IfMatch(tag), Some(o)) if *tag != o.etag => Err(failed()),
+        _ => Ok(()),
+    }
+}
+
+/// A concurrent writer got there first: to the client, the precondition it
+/// relied on (the version it read) no longer holds.
+pub(super) fn precondition_on_race(error: crate::store::StoreError) -> EngineError {
+    match error {
+        crate::store::StoreError::VersionMismatch { .. } => EngineError::PreconditionFailed { current: None },
+        other => other.into(),
+    }
+}
+
+pub(super) fn unchanged(current: &StoredObject) -> Written {
+    Written {
+        name: current.name.clone(),
+        version: current.version,
+        etag: current.etag.clone(),
+        seq: None,
+        created: false,
+        conflicts: Vec::new(),
+        duplicate: false,
+    }
+}
+
+/// The path of the record's root component.
+pub(super) fn root_path() -> FieldPath {
+    FieldPath {
+        components: Vec::new(),
+        field: None,
+    }
+}
+
+/// A create logs the whole record as one added root component, without raw bytes.
+pub(super) fn create_changes(record: &Record) -> Vec<Change> {
+    let mut clean = record.clone();
+    clean.clear_raw();
+    vec![Change {
+        path: root_path(),
+        action: Action::Add,
+        prop: None,
+        component: Some(clean.root),
+    }]
+}
+
+pub(super) fn conflicts_json(conflicts: &[Conflict]) -> Option<serde_json::Value> {
+    (!conflicts.is_empty()).then(|| serde_json::to_value(conflicts).expect("conflicts serialize"))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn transaction(
+    collection: &CollectionId,
+    uid: Uid,
+    op: Op,
+    expected: Expected,
+    version: Version,
+    origin: &DeviceId,
+    at: Timestamp,
+    changes: Vec<Change>,
+) -> ChangeTransaction {
+    ChangeTransaction {
+        txid: TxId(format!("{origin}:{}", uuid::Uuid::new_v4())),
+        collection: collection.clone(),
+        uid,
+        op,
+        base_version: match expected {
+            Expected::Absent => None,
+            Expected::Version(v) => Some(v),
+        },
+        new_version: version,
+        origin: origin.clone(),
+        at,
+        changes,
+    }
+}

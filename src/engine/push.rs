@@ -1,0 +1,266 @@
+//! Pushed change transactions: field-level changes a device made against a
+//! base version. Idempotent by txid; when the object moved on since the base,
+//! the base is rebuilt by replaying the object's log from its create and the
+//! two lines of edits are three-way merged ([`merge`]), with the conflicts
+//! logged beside the change.
+
+use crate::store::{ChangeLog, Expected, LoggedChange, ObjectStore, ObjectWrite, StoredObject};
+use crate::universal::{Action, Change, ChangeTransaction, CollectionId, ETag, ObjectName, Op, Record, Seq, Version};
+
+use super::merge::{Conflict, ConflictValue, MergeRule, merge};
+use super::objects::{conflicts_json, create_changes, precondition_on_race, root_path, unchanged};
+use super::{
+    ChangeDefect, Engine, EngineError, ObjectRenderer, Precondition, Written, align_ids, apply, diff, etag_of,
+};
+
+impl<S: ObjectStore + ChangeLog + Sync> Engine<S> {
+    /// Applies a pushed change transaction: idempotent by txid; merged field
+    /// by field when the object changed since the transaction's base.
+    pub async fn apply_transaction(
+        &self,
+        tx: &ChangeTransaction,
+        default_content_type: &str,
+        renderer: &dyn ObjectRenderer,
+    ) -> Result<Written, EngineError> {
+        // A retried push may race its first attempt; the commit's own txid
+        // check settles that, this one spares the work.
+        if let Some(seq) = self.store.find_transaction(&tx.collection, &tx.txid).await? {
+            return self.already_applied(tx, seq).await;
+        }
+        let current = self.store.object_by_uid(&tx.collection, &tx.uid).await?;
+        match (tx.op, current) {
+            (Op::Create, None) => self.push_create(tx, default_content_type, renderer).await,
+            (Op::Create, Some(existing)) => Err(EngineError::UidConflict {
+                existing: existing.name,
+            }),
+            (Op::Update, Some(current)) => self.push_update(tx, current, renderer).await,
+            (Op::Delete, Some(current)) => self.push_delete(tx, current).await,
+            (Op::Update | Op::Delete, None) => Err(EngineError::NotFound(format!("{} in {}", tx.uid, tx.collection))),
+        }
+    }
+
+    async fn already_applied(&self, tx: &ChangeTransaction, seq: Seq) -> Result<Written, EngineError> {
+        let current = self.store.object_by_uid(&tx.collection, &tx.uid).await?;
+        let (name, version, etag) = match current {
+            Some(o) => (o.name, o.version, o.etag),
+            None => (ObjectName(String::new()), tx.new_version, ETag(String::new())),
+        };
+        Ok(Written {
+            name,
+            version,
+            etag,
+            seq: Some(seq),
+            created: false,
+            conflicts: Vec::new(),
+            duplicate: true,
+        })
+    }
+
+    async fn push_create(
+        &self,
+        tx: &ChangeTransaction,
+        content_type: &str,
+        renderer: &dyn ObjectRenderer,
+    ) -> Result<Written, EngineError> {
+        let root = match tx.changes.as_slice() {
+            [
+                Change {
+                    action: Action::Add,
+                    component: Some(root),
+                    path,
+                    ..
+                },
+            ] if path.components.is_empty() && path.field.is_none() => root,
+            _ => {
+                return Err(EngineError::InvalidChange {
+                    path: root_path(),
+                    defect: ChangeDefect::MissingComponent,
+                });
+            }
+        };
+        let record = Record::new(root.clone(), None);
+        if record.uid() != Some(tx.uid.as_str()) {
+            return Err(EngineError::MissingUid);
+        }
+        let name = renderer.object_name(&record);
+        let tomb = self.store.object(&tx.collection, &name).await?;
+        let version = Version(tomb.map_or(1, |t| t.version.0 + 1));
+        let (original, content_type) = renderer.render(&record, content_type).map_err(EngineError::Render)?;
+        let etag = etag_of(&original);
+        let mut logged = tx.clone();
+        logged.new_version = version;
+        logged.base_version = None;
+        logged.changes = create_changes(&record);
+        let write = ObjectWrite {
+            expected: Expected::Absent,
+            name: name.clone(),
+            etag: etag.clone(),
+            content_type,
+            original,
+            record,
+            transaction: logged,
+            conflicts: None,
+            writer: tx.origin.0.clone(),
+        };
+        let seq = self.store.commit(write).await.map_err(precondition_on_race)?;
+        Ok(Written {
+            name,
+            version,
+            etag,
+            seq: Some(seq),
+            created: true,
+            conflicts: Vec::new(),
+            duplicate: false,
+        })
+    }
+
+    async fn push_update(
+        &self,
+        tx: &ChangeTransaction,
+        current: StoredObject,
+        renderer: &dyn ObjectRenderer,
+    ) -> Result<Written, EngineError> {
+        let base = tx.base_version.ok_or_else(|| EngineError::InvalidChange {
+            path: root_path(),
+            defect: ChangeDefect::MissingBase,
+        })?;
+        if base > current.version {
+            return Err(EngineError::FutureBase {
+                given: base,
+                current: current.version,
+            });
+        }
+        let (next, conflicts) = if base == current.version {
+            (apply(&current.record, &tx.changes)?, Vec::new())
+        } else {
+            let base_record = self
+                .version_at(&current.collection, &current.name, base)
+                .await?
+                .ok_or_else(|| EngineError::BaseUnavailable {
+                    uid: tx.uid.clone(),
+                    given: base,
+                })?;
+            let theirs = apply(&base_record, &tx.changes)?;
+            let merged = merge(&base_record, &current.record, &theirs)?;
+            (merged.record, merged.conflicts)
+        };
+        let mut next = next;
+        align_ids(&current.record, &mut next);
+        let changes = diff(&current.record, &next);
+        if changes.is_empty() {
+            let mut written = unchanged(&current);
+            written.conflicts = conflicts;
+            return Ok(written);
+        }
+        let (original, content_type) = renderer
+            .render(&next, &current.content_type)
+            .map_err(EngineError::Render)?;
+        let etag = etag_of(&original);
+        let version = Version(current.version.0 + 1);
+        let mut logged = tx.clone();
+        logged.base_version = Some(current.version);
+        logged.new_version = version;
+        logged.changes = changes;
+        let write = ObjectWrite {
+            expected: Expected::Version(current.version),
+            name: current.name.clone(),
+            etag: etag.clone(),
+            content_type,
+            original,
+            record: next,
+            transaction: logged,
+            conflicts: conflicts_json(&conflicts),
+            writer: tx.origin.0.clone(),
+        };
+        let seq = self.store.commit(write).await.map_err(precondition_on_race)?;
+        Ok(Written {
+            name: current.name,
+            version,
+            etag,
+            seq: Some(seq),
+            created: false,
+            conflicts,
+            duplicate: false,
+        })
+    }
+
+    /// Edit beats delete: a delete made against an older version than the
+    /// current one is refused, and the refusal is reported as a conflict.
+    async fn push_delete(&self, tx: &ChangeTransaction, current: StoredObject) -> Result<Written, EngineError> {
+        let base = tx.base_version.unwrap_or(current.version);
+        if base > current.version {
+            return Err(EngineError::FutureBase {
+                given: base,
+                current: current.version,
+            });
+        }
+        if base < current.version {
+            let conflict = Conflict {
+                path: root_path(),
+                rule: MergeRule::EditBeatsDelete,
+                kept: ConflictValue::Component(current.record.root.clone()),
+                lost: ConflictValue::Removed,
+            };
+            let mut written = unchanged(&current);
+            written.conflicts = vec![conflict];
+            return Ok(written);
+        }
+        let seq = self
+            .delete_object(
+                &current.collection,
+                &current.name,
+                &Precondition::None,
+                &tx.origin,
+                tx.at,
+            )
+            .await?;
+        Ok(Written {
+            name: current.name,
+            version: Version(current.version.0 + 1),
+            etag: current.etag,
+            seq: Some(seq),
+            created: false,
+            conflicts: Vec::new(),
+            duplicate: false,
+        })
+    }
+
+    /// Rebuilds the version `version` of an object by replaying its log
+    /// from its create; `None` when the log no longer reaches back that far.
+    async fn version_at(
+        &self,
+        collection: &CollectionId,
+        name: &ObjectName,
+        version: Version,
+    ) -> Result<Option<Record>, EngineError> {
+        let history = self.store.object_history(collection, name).await?;
+        replay(&history, version)
+    }
+}
+
+/// Replays log rows up to `version` (the last life of the name that reaches it).
+fn replay(history: &[LoggedChange], version: Version) -> Result<Option<Record>, EngineError> {
+    let mut record: Option<Record> = None;
+    for row in history {
+        let t = &row.transaction;
+        record = match t.op {
+            Op::Create => match t.changes.as_slice() {
+                [
+                    Change {
+                        component: Some(root), ..
+                    },
+                ] => Some(Record::new(root.clone(), None)),
+                _ => None,
+            },
+            Op::Update => match record {
+                Some(r) => Some(apply(&r, &t.changes)?),
+                None => None,
+            },
+            Op::Delete => None,
+        };
+        if t.new_version == version && record.is_some() {
+            return Ok(record);
+        }
+    }
+    Ok(None)
+}
