@@ -169,20 +169,22 @@ impl<'a> Iterator for Lexer<'a> {
         let (first_end, mut next) = self.physical(start);
         self.line += 1;
 
-        // Unfold: gather the segments of this logical line.
-        let mut segments: Vec<Range<usize>> = Vec::new();
-        segments.push(start..first_end);
+        // Unfold. Most lines are not folded: borrow them; copy only folded ones.
+        let mut logical = Cow::Borrowed(&self.input[start..first_end]);
         while next < self.input.len() && self.is_continuation(next) {
             let (end, after) = self.physical(next);
-            segments.push(next + 1..end);
+            logical.to_mut().extend_from_slice(&self.input[next + 1..end]);
             next = after;
             self.line += 1;
         }
         self.pos = next;
 
-        let logical = join(self.input, &segments);
-        let header = match split_header(&logical) {
-            Ok(header) => header,
+        let parsed = match &logical {
+            Cow::Borrowed(bytes) => split_line(bytes, start_line),
+            Cow::Owned(bytes) => split_line(bytes, start_line).map(ContentLine::into_static),
+        };
+        let mut line = match parsed {
+            Ok(line) => line,
             Err((kind, column)) => {
                 return Some(Err(LineError {
                     line: start_line,
@@ -192,7 +194,6 @@ impl<'a> Iterator for Lexer<'a> {
                 }));
             }
         };
-        let mut line = header.into_line(logical, start_line);
 
         // vCard 2.1 QUOTED-PRINTABLE: a value ending in '=' continues on the next line.
         if line.is_quoted_printable() {
@@ -221,59 +222,6 @@ impl<'a> Iterator for Lexer<'a> {
         line.span = self.pending..self.pos;
         self.pending = self.pos;
         Some(Ok(line))
-    }
-}
-
-/// The logical line: borrowed when it was not folded.
-fn join<'a>(input: &'a [u8], segments: &[Range<usize>]) -> Cow<'a, [u8]> {
-    if let [only] = segments {
-        return Cow::Borrowed(&input[only.clone()]);
-    }
-    let mut joined = Vec::with_capacity(segments.iter().map(|s| s.len()).sum());
-    for segment in segments {
-        joined.extend_from_slice(&input[segment.clone()]);
-    }
-    Cow::Owned(joined)
-}
-
-/// Byte ranges of one parameter's name (absent for 2.1 bare values) and values.
-struct ParamSpan {
-    name: Option<Range<usize>>,
-    values: Vec<Range<usize>>,
-}
-
-struct Header {
-    group: Option<Range<usize>>,
-    name: Range<usize>,
-    params: Vec<ParamSpan>,
-    value_start: usize,
-}
-
-impl Header {
-    fn into_line(self, logical: Cow<'_, [u8]>, line: u32) -> ContentLine<'_> {
-        match logical {
-            Cow::Borrowed(bytes) => self.build(bytes, line),
-            Cow::Owned(bytes) => self.build(&bytes, line).into_static(),
-        }
-    }
-
-    fn build<'b>(&self, bytes: &'b [u8], line: u32) -> ContentLine<'b> {
-        let text = |r: &Range<usize>| ascii_str(&bytes[r.clone()]);
-        ContentLine {
-            group: self.group.as_ref().map(text),
-            name: text(&self.name),
-            params: self
-                .params
-                .iter()
-                .map(|span| RawParam {
-                    name: span.name.as_ref().map(text),
-                    values: span.values.iter().map(|r| param_value(&bytes[r.clone()])).collect(),
-                })
-                .collect(),
-            value: Cow::Borrowed(&bytes[self.value_start..]),
-            line,
-            span: 0..0,
-        }
     }
 }
 
@@ -342,8 +290,8 @@ fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
 }
 
-/// Splits `group.name;p=v;p="v":value`, returning byte ranges into `line`.
-fn split_header(line: &[u8]) -> Result<Header, (LineErrorKind, u32)> {
+/// Splits `group.name;p=v;p="v":value` into a content line borrowing `line`.
+fn split_line(line: &[u8], number: u32) -> Result<ContentLine<'_>, (LineErrorKind, u32)> {
     let col = |i: usize| i as u32 + 1;
     let mut i = 0;
     while i < line.len() && (is_name_byte(line[i]) || line[i] == b'.') {
@@ -398,10 +346,7 @@ fn split_header(line: &[u8]) -> Result<Header, (LineErrorKind, u32)> {
         if line[i] != b'=' {
             // vCard 2.1 bare parameter.
             let end = trim_end(line, name_start, i);
-            // One value: the bare parameter itself (a list of one range, not a range of indices).
-            #[allow(clippy::single_range_in_vec_init)]
-            let values = vec![name_start..end];
-            params.push(ParamSpan { name: None, values });
+            params.push(RawParam { name: None, values: vec![param_value(&line[name_start..end])] });
             continue;
         }
         let name_range = name_start..trim_end(line, name_start, i);
@@ -413,7 +358,7 @@ fn split_header(line: &[u8]) -> Result<Header, (LineErrorKind, u32)> {
                     .iter()
                     .position(|b| *b == b'"')
                     .ok_or((LineErrorKind::UnterminatedQuote, col(i)))?;
-                values.push(i + 1..i + 1 + close);
+                values.push(param_value(&line[i + 1..i + 1 + close]));
                 i += close + 2;
                 // Skip anything between the closing quote and the next delimiter.
                 while i < line.len() && !matches!(line[i], b',' | b';' | b':') {
@@ -424,7 +369,7 @@ fn split_header(line: &[u8]) -> Result<Header, (LineErrorKind, u32)> {
                 while i < line.len() && !matches!(line[i], b',' | b';' | b':') {
                     i += 1;
                 }
-                values.push(value_start..i);
+                values.push(param_value(&line[value_start..i]));
             }
             match line.get(i) {
                 Some(b',') => i += 1,
@@ -432,19 +377,18 @@ fn split_header(line: &[u8]) -> Result<Header, (LineErrorKind, u32)> {
                 _ => return Err((LineErrorKind::MissingColon, col(i))),
             }
         }
-        params.push(ParamSpan {
-            name: Some(name_range),
-            values,
-        });
+        params.push(RawParam { name: Some(ascii_str(&line[name_range])), values });
     }
     if line.get(i) != Some(&b':') {
         return Err((LineErrorKind::MissingColon, col(i)));
     }
-    Ok(Header {
-        group,
-        name,
+    Ok(ContentLine {
+        group: group.map(|g| ascii_str(&line[g])),
+        name: ascii_str(&line[name]),
         params,
-        value_start: i + 1,
+        value: Cow::Borrowed(&line[i + 1..]),
+        line: number,
+        span: 0..0,
     })
 }
 
