@@ -52,55 +52,57 @@ pub fn parse_date_time(text: &str) -> Option<DateTimeValue> {
     }
 }
 
-fn digits<T: std::str::FromStr>(text: &str) -> Option<T> {
-    (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| text.parse().ok())
-        .flatten()
+/// The decimal number spelled by `text`, which must be all ASCII digits.
+fn digits<T: TryFrom<u32>>(text: &[u8]) -> Option<T> {
+    if text.is_empty() || text.len() > 9 {
+        return None;
+    }
+    let mut n: u32 = 0;
+    for b in text {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(b - b'0');
+    }
+    T::try_from(n).ok()
+}
+
+/// Copies `text` without the `skip` separator into a small stack buffer
+/// (dates and times are short; parsing them must not allocate).
+fn compact(text: &str, skip: u8) -> Option<([u8; 16], usize)> {
+    let mut buf = [0u8; 16];
+    let mut len = 0;
+    for &b in text.as_bytes() {
+        if b == skip {
+            continue;
+        }
+        *buf.get_mut(len)? = b;
+        len += 1;
+    }
+    Some((buf, len))
 }
 
 fn parse_date(text: &str) -> Option<Date> {
     let date = if let Some(rest) = text.strip_prefix("--") {
         // --MMDD, --MM, ---DD (RFC 6350 §4.3.1)
         if let Some(day) = rest.strip_prefix('-') {
-            Date {
-                year: None,
-                month: None,
-                day: Some(digits(day)?),
-            }
+            Date { year: None, month: None, day: Some(digits(day.as_bytes())?) }
         } else {
-            let rest = rest.replace('-', "");
-            match rest.len() {
-                2 => Date {
-                    year: None,
-                    month: Some(digits(&rest)?),
-                    day: None,
-                },
-                4 => Date {
-                    year: None,
-                    month: Some(digits(&rest[..2])?),
-                    day: Some(digits(&rest[2..])?),
-                },
+            let (buf, len) = compact(rest, b'-')?;
+            let rest = &buf[..len];
+            match len {
+                2 => Date { year: None, month: Some(digits(rest)?), day: None },
+                4 => Date { year: None, month: Some(digits(&rest[..2])?), day: Some(digits(&rest[2..])?) },
                 _ => return None,
             }
         }
     } else {
-        let compact: String = text.chars().filter(|c| *c != '-').collect();
-        match (compact.len(), text.contains('-')) {
-            (8, _) => Date {
-                year: Some(digits(&compact[..4])?),
-                month: Some(digits(&compact[4..6])?),
-                day: Some(digits(&compact[6..])?),
-            },
-            (6, true) => Date {
-                year: Some(digits(&compact[..4])?),
-                month: Some(digits(&compact[4..])?),
-                day: None,
-            },
-            (4, false) => Date {
-                year: Some(digits(&compact)?),
-                month: None,
-                day: None,
-            },
+        let (buf, len) = compact(text, b'-')?;
+        let c = &buf[..len];
+        match (len, text.contains('-')) {
+            (8, _) => Date { year: Some(digits(&c[..4])?), month: Some(digits(&c[4..6])?), day: Some(digits(&c[6..])?) },
+            (6, true) => Date { year: Some(digits(&c[..4])?), month: Some(digits(&c[4..])?), day: None },
+            (4, false) => Date { year: Some(digits(c)?), month: None, day: None },
             _ => return None,
         }
     };
@@ -118,30 +120,26 @@ fn parse_time(text: &str) -> Option<Time> {
     } else {
         (text, false, None)
     };
-    let compact: String = clock.chars().filter(|c| *c != ':').collect();
     // Fractional seconds (`10:22:00.000`) are dropped: iCalendar has no place for them.
-    let compact = compact.split(['.', ',']).next()?;
-    let (hour, minute, second) = match compact.len() {
-        6 => (digits(&compact[..2])?, digits(&compact[2..4])?, digits(&compact[4..])?),
-        4 => (digits(&compact[..2])?, digits(&compact[2..])?, 0),
-        2 => (digits(compact)?, 0, 0),
+    let clock = clock.split(['.', ',']).next()?;
+    let (buf, len) = compact(clock, b':')?;
+    let c = &buf[..len];
+    let (hour, minute, second) = match len {
+        6 => (digits(&c[..2])?, digits(&c[2..4])?, digits(&c[4..])?),
+        4 => (digits(&c[..2])?, digits(&c[2..])?, 0),
+        2 => (digits(c)?, 0, 0),
         _ => return None,
     };
-    (hour <= 24 && minute <= 59 && second <= 60).then_some(Time {
-        hour,
-        minute,
-        second,
-        utc,
-        offset_minutes,
-    })
+    (hour <= 24 && minute <= 59 && second <= 60).then_some(Time { hour, minute, second, utc, offset_minutes })
 }
 
 fn parse_offset_minutes(text: &str) -> Option<i16> {
     let sign: i16 = if text.starts_with('-') { -1 } else { 1 };
-    let digits_only: String = text[1..].chars().filter(|c| *c != ':').collect();
-    let (h, m): (i16, i16) = match digits_only.len() {
-        4 => (digits(&digits_only[..2])?, digits(&digits_only[2..])?),
-        2 => (digits(&digits_only)?, 0),
+    let (buf, len) = compact(&text[1..], b':')?;
+    let c = &buf[..len];
+    let (h, m): (i16, i16) = match len {
+        4 => (digits(&c[..2])?, digits(&c[2..])?),
+        2 => (digits(c)?, 0),
         _ => return None,
     };
     Some(sign * (h * 60 + m))
@@ -302,7 +300,8 @@ pub fn parse_utc_offset(text: &str) -> Option<i32> {
         b'-' => -1,
         _ => return None,
     };
-    let body = &text[1..];
+    // Bytes, not str: slicing text with multi-byte characters must not panic.
+    let body = &text.as_bytes()[1..];
     let (h, m, s): (i32, i32, i32) = match body.len() {
         4 => (digits(&body[..2])?, digits(&body[2..])?, 0),
         6 => (digits(&body[..2])?, digits(&body[2..4])?, digits(&body[4..])?),
@@ -361,6 +360,14 @@ mod tests {
         assert_eq!(parse_duration("P1D").unwrap().total_seconds(), 86_400);
         assert!(parse_duration("P").is_none());
         assert!(parse_duration("PT5").is_none());
+    }
+
+    #[test]
+    fn multi_byte_text_never_panics() {
+        for text in ["+1é2", "-é123", "1é2é", "--é1", "T1é2", "20é40105", "19970101T18é000Z/P1D"] {
+            let _ = parse_utc_offset(text);
+            let _ = parse_date_times(text);
+        }
     }
 
     #[test]
