@@ -9,7 +9,9 @@
 //! - [`universal`]: the universal record model and change transactions.
 //! - [`adapters`]: vCard, iCalendar, CSV and JSON formats to and from the model.
 //! - [`store`]: persistence on SQLite (embedded default) or PostgreSQL.
+//! - [`server`]: CardDAV/CalDAV over HTTP; its DAV XML layer is `server::dav::xml`.
 
 pub mod adapters;
+pub mod server;
 pub mod store;
 pub mod universal;
