@@ -32,8 +32,8 @@ impl Default for XmlLimits {
     }
 }
 
-/// An element with its resolved namespace.
-#[derive(Clone, PartialEq, Eq)]
+/// An element with its resolved namespace. Equality ignores [`Element::pos`].
+#[derive(Clone)]
 pub struct Element {
     pub ns: Namespace,
     /// Local name, without prefix.
@@ -138,7 +138,8 @@ impl Element {
             write!(f, " xmlns=\"{}\"", self.ns.uri())?;
         }
         for a in &self.attrs {
-            write!(f, " {}=\"{}\"", a.name, quick_xml::escape::escape(a.value.as_str()))?;
+            let ns = if a.ns.uri().is_empty() { String::new() } else { format!("{{{}}}", a.ns.uri()) };
+            write!(f, " {ns}{}=\"{}\"", a.name, quick_xml::escape::escape(a.value.as_str()))?;
         }
         if self.children.is_empty() {
             return f.write_str("/>");
@@ -153,6 +154,14 @@ impl Element {
         write!(f, "</{}>", self.name)
     }
 }
+
+impl PartialEq for Element {
+    fn eq(&self, other: &Element) -> bool {
+        self.ns == other.ns && self.name == other.name && self.attrs == other.attrs && self.children == other.children
+    }
+}
+
+impl Eq for Element {}
 
 /// Debug prints compact XML (default namespaces), which keeps goldens readable.
 impl fmt::Debug for Element {

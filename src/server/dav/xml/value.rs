@@ -8,7 +8,7 @@ use crate::universal::ComponentName;
 
 use super::href::Href;
 use super::names::Namespace;
-use super::tree::Node;
+use super::tree::{Element, Node};
 
 /// The value of one property.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,8 +43,10 @@ pub enum PropValue {
     LockDiscovery(Vec<ActiveLock>),
     /// `CALDAV:schedule-calendar-transp` (RFC 6638 §9.1).
     Transp(Transp),
-    /// A dead property's (or an uninterpreted live property's) XML content.
-    Xml(Vec<Node>),
+    /// A dead (or uninterpreted) property: the property element itself as
+    /// the client wrote it, attributes such as `xml:lang` included (RFC 4918
+    /// §4.3). The writer emits this element in place of the property name.
+    Xml(Element),
 }
 
 /// One member of `DAV:resourcetype`.

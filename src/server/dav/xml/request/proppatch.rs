@@ -92,8 +92,7 @@ fn value(element: &Element) -> Result<PropValue, XmlError> {
         }
         DavProp::SupportedCalendarComponentSet => PropValue::Components(components(element)?),
         DavProp::ScheduleCalendarTransp => PropValue::Transp(transp(element)?),
-        _ if element.children.is_empty() => PropValue::Empty,
-        _ => PropValue::Xml(element.children.clone()),
+        _ => PropValue::Xml(element.clone()),
     })
 }
 

@@ -17,7 +17,7 @@ pub(super) fn write_prop<W: Write>(xml: &mut DavWriter<W>, prop: &DavProp, value
         PropValue::Text(text) | PropValue::AddressData(text) | PropValue::CalendarData(text) => {
             return xml.text_element(ns, name, text);
         }
-        PropValue::Xml(nodes) if nodes.is_empty() => return xml.empty(ns, name),
+        PropValue::Xml(element) => return xml.element(element),
         PropValue::ResourceType(kinds) if kinds.is_empty() => return xml.empty(ns, name),
         _ => {}
     }
@@ -66,7 +66,8 @@ fn write_children<W: Write>(xml: &mut DavWriter<W>, value: &PropValue) -> io::Re
         PropValue::LockDiscovery(locks) => locks.iter().try_for_each(|lock| active_lock(xml, lock)),
         PropValue::Transp(Transp::Opaque) => xml.empty(&Namespace::CalDav, "opaque"),
         PropValue::Transp(Transp::Transparent) => xml.empty(&Namespace::CalDav, "transparent"),
-        PropValue::Xml(nodes) => xml.fragment(nodes),
+        // Written whole by `write_prop`.
+        PropValue::Xml(_) => Ok(()),
     }
 }
 

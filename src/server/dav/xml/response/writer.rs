@@ -14,17 +14,23 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use super::super::names::Namespace;
 use super::super::tree::{Element, Node};
 
+/// The namespace of `xml:lang` and `xml:space` (Namespaces in XML §3).
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
 /// Writes DAV XML elements with consistent prefixes.
 pub struct DavWriter<W: Write> {
     inner: Writer<W>,
+    /// The namespace bound to the `x:` prefix in each open element, so a
+    /// child in the same foreign namespace does not declare it again.
+    x_scope: Vec<Option<String>>,
 }
 
-/// The qualified name of an element and the `xmlns` declaration it needs, if any.
-fn qualified(ns: &Namespace, name: &str) -> (String, Option<(&'static str, String)>) {
+/// The qualified name of an element.
+fn qualified(ns: &Namespace, name: &str) -> String {
     match ns.prefix() {
-        Some(prefix) => (format!("{prefix}:{name}"), None),
-        None if ns.uri().is_empty() => (name.to_owned(), None),
-        None => (format!("x:{name}"), Some(("xmlns:x", ns.uri().to_owned()))),
+        Some(prefix) => format!("{prefix}:{name}"),
+        None if ns.uri().is_empty() => name.to_owned(),
+        None => format!("x:{name}"),
     }
 }
 
@@ -55,15 +61,15 @@ pub fn escape_text(text: &str) -> Cow<'_, str> {
 impl<W: Write> DavWriter<W> {
     /// A writer over `out`.
     pub fn new(out: W) -> DavWriter<W> {
-        DavWriter { inner: Writer::new_with_indent(out, b' ', 2) }
+        DavWriter { inner: Writer::new_with_indent(out, b' ', 2), x_scope: Vec::new() }
     }
 
     /// The XML declaration and the document element's start tag, which
     /// declares every well-known prefix.
     pub fn start_document(&mut self, ns: &Namespace, name: &str) -> io::Result<()> {
         self.inner.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
-        let (qname, _) = qualified(ns, name);
-        let mut start = BytesStart::new(qname);
+        let mut start = BytesStart::new(qualified(ns, name));
+        self.x_scope.push(None);
         for known in &Namespace::WELL_KNOWN {
             if let Some(prefix) = known.prefix() {
                 start.push_attribute((format!("xmlns:{prefix}").as_str(), known.uri()));
@@ -74,7 +80,8 @@ impl<W: Write> DavWriter<W> {
 
     /// Opens `ns:name` with attributes.
     pub fn start_with(&mut self, ns: &Namespace, name: &str, attrs: &[(&str, &str)]) -> io::Result<()> {
-        let start = self.start_tag(ns, name, attrs);
+        let (start, binding) = self.start_tag(ns, name, attrs);
+        self.x_scope.push(binding);
         self.inner.write_event(Event::Start(start))
     }
 
@@ -85,13 +92,13 @@ impl<W: Write> DavWriter<W> {
 
     /// Closes `ns:name`.
     pub fn end(&mut self, ns: &Namespace, name: &str) -> io::Result<()> {
-        let (qname, _) = qualified(ns, name);
-        self.inner.write_event(Event::End(BytesEnd::new(qname)))
+        self.x_scope.pop();
+        self.inner.write_event(Event::End(BytesEnd::new(qualified(ns, name))))
     }
 
     /// Writes `<ns:name attrs/>`.
     pub fn empty_with(&mut self, ns: &Namespace, name: &str, attrs: &[(&str, &str)]) -> io::Result<()> {
-        let start = self.start_tag(ns, name, attrs);
+        let (start, _) = self.start_tag(ns, name, attrs);
         self.inner.write_event(Event::Empty(start))
     }
 
@@ -126,7 +133,8 @@ impl<W: Write> DavWriter<W> {
         Ok(())
     }
 
-    fn element(&mut self, element: &Element) -> io::Result<()> {
+    /// Writes an element kept from a request, with its attributes.
+    pub fn element(&mut self, element: &Element) -> io::Result<()> {
         // Namespaced attributes keep their namespace: a fixed prefix, or `yN:`
         // declared on the element itself.
         let mut attrs: Vec<(String, &str)> = Vec::new();
@@ -134,6 +142,8 @@ impl<W: Write> DavWriter<W> {
             match (attr.ns.prefix(), attr.ns.uri()) {
                 (Some(prefix), _) => attrs.push((format!("{prefix}:{}", attr.name), &attr.value)),
                 (None, "") => attrs.push((attr.name.clone(), &attr.value)),
+                // The `xml:` prefix is bound by definition and may not be redeclared.
+                (None, XML_NS) => attrs.push((format!("xml:{}", attr.name), &attr.value)),
                 (None, uri) => {
                     attrs.push((format!("xmlns:y{i}"), uri));
                     attrs.push((format!("y{i}:{}", attr.name), &attr.value));
@@ -149,16 +159,20 @@ impl<W: Write> DavWriter<W> {
         self.end(&element.ns, &element.name)
     }
 
-    fn start_tag(&self, ns: &Namespace, name: &str, attrs: &[(&str, &str)]) -> BytesStart<'static> {
-        let (qname, declaration) = qualified(ns, name);
-        let mut start = BytesStart::new(qname);
-        if let Some((attr, uri)) = declaration {
-            start.push_attribute((attr, uri.as_str()));
+    /// The start tag, declaring `x:` unless the enclosing element bound it to
+    /// the same namespace; also returns the `x:` binding inside the element.
+    fn start_tag(&self, ns: &Namespace, name: &str, attrs: &[(&str, &str)]) -> (BytesStart<'static>, Option<String>) {
+        let mut start = BytesStart::new(qualified(ns, name));
+        let inherited = self.x_scope.last().cloned().flatten();
+        let mut binding = inherited.clone();
+        if ns.prefix().is_none() && !ns.uri().is_empty() && inherited.as_deref() != Some(ns.uri()) {
+            start.push_attribute(("xmlns:x", ns.uri()));
+            binding = Some(ns.uri().to_owned());
         }
         for &attr in attrs {
             start.push_attribute(attr);
         }
-        start
+        (start, binding)
     }
 
     /// Gives back the underlying writer.
