@@ -64,7 +64,10 @@ fn every_golden_has_its_request() {
         let path = entry.expect("dir entry").path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
         if let Some(stem) = name.strip_suffix(".parsed.txt") {
-            assert!(path.with_file_name(format!("{stem}.request.xml")).exists(), "orphan golden {name}");
+            assert!(
+                path.with_file_name(format!("{stem}.request.xml")).exists(),
+                "orphan golden {name}"
+            );
         }
     }
 }

@@ -25,7 +25,9 @@ fn check_response(name: &str, xml: Vec<u8>) -> Element {
     let text = String::from_utf8(xml).expect("the writer emits UTF-8");
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/dav/{name}.response.xml"));
     expect_file![path].assert_eq(&text);
-    parse_document(text.as_bytes(), &XmlLimits::default()).expect("well-formed").expect("non-empty")
+    parse_document(text.as_bytes(), &XmlLimits::default())
+        .expect("well-formed")
+        .expect("non-empty")
 }
 
 fn href(path: &str) -> Href {
@@ -33,11 +35,17 @@ fn href(path: &str) -> Href {
 }
 
 fn ok(props: Vec<(DavProp, PropValue)>) -> PropStat {
-    PropStat { status: Status::OK, props }
+    PropStat {
+        status: Status::OK,
+        props,
+    }
 }
 
 fn not_found(props: Vec<DavProp>) -> PropStat {
-    PropStat { status: Status::NOT_FOUND, props: props.into_iter().map(|p| (p, PropValue::Empty)).collect() }
+    PropStat {
+        status: Status::NOT_FOUND,
+        props: props.into_iter().map(|p| (p, PropValue::Empty)).collect(),
+    }
 }
 
 #[test]
@@ -46,26 +54,61 @@ fn rfc5397_ios_discovery_on_the_root() {
         href("/"),
         vec![
             ok(vec![
-                (DavProp::CurrentUserPrincipal, PropValue::Href(href("/dav/principals/alice/"))),
-                (DavProp::ResourceType, PropValue::ResourceType(vec![ResourceKind::Collection])),
+                (
+                    DavProp::CurrentUserPrincipal,
+                    PropValue::Href(href("/dav/principals/alice/")),
+                ),
+                (
+                    DavProp::ResourceType,
+                    PropValue::ResourceType(vec![ResourceKind::Collection]),
+                ),
             ]),
             not_found(vec![DavProp::PrincipalUrl]),
         ],
     );
-    let ms = Multistatus { responses: vec![response], sync_token: None };
+    let ms = Multistatus {
+        responses: vec![response],
+        sync_token: None,
+    };
     check_response("propfind-ios-discovery", ms.to_xml());
 }
 
 #[test]
 fn rfc6352_davx5_address_book_properties() {
     let props = vec![
-        (DavProp::ResourceType, PropValue::ResourceType(vec![ResourceKind::Collection, ResourceKind::Addressbook])),
+        (
+            DavProp::ResourceType,
+            PropValue::ResourceType(vec![ResourceKind::Collection, ResourceKind::Addressbook]),
+        ),
         (DavProp::DisplayName, PropValue::Text("Contacts <work> & home".into())),
-        (DavProp::GetCtag, PropValue::Text("http://pimgate.example/sync/42".into())),
-        (DavProp::SyncToken, PropValue::Text("http://pimgate.example/sync/42".into())),
-        (DavProp::CurrentUserPrivilegeSet, PropValue::Privileges(vec![Privilege::Read, Privilege::Write, Privilege::ReadCurrentUserPrivilegeSet])),
-        (DavProp::SupportedReportSet, PropValue::SupportedReports(vec![ReportName::SyncCollection, ReportName::AddressbookMultiget, ReportName::AddressbookQuery])),
-        (DavProp::SupportedAddressData, PropValue::SupportedAddressData(vec![MediaType::VCard3, MediaType::VCard4])),
+        (
+            DavProp::GetCtag,
+            PropValue::Text("http://pimgate.example/sync/42".into()),
+        ),
+        (
+            DavProp::SyncToken,
+            PropValue::Text("http://pimgate.example/sync/42".into()),
+        ),
+        (
+            DavProp::CurrentUserPrivilegeSet,
+            PropValue::Privileges(vec![
+                Privilege::Read,
+                Privilege::Write,
+                Privilege::ReadCurrentUserPrivilegeSet,
+            ]),
+        ),
+        (
+            DavProp::SupportedReportSet,
+            PropValue::SupportedReports(vec![
+                ReportName::SyncCollection,
+                ReportName::AddressbookMultiget,
+                ReportName::AddressbookQuery,
+            ]),
+        ),
+        (
+            DavProp::SupportedAddressData,
+            PropValue::SupportedAddressData(vec![MediaType::VCard3, MediaType::VCard4]),
+        ),
         (DavProp::AddressbookMaxResourceSize, PropValue::Text("10485760".into())),
         (DavProp::QuotaUsedBytes, PropValue::Text("2048".into())),
         (DavProp::Owner, PropValue::Href(href("/dav/principals/alice/"))),
@@ -73,10 +116,16 @@ fn rfc6352_davx5_address_book_properties() {
     let absent = vec![
         DavProp::CalendarColor,
         DavProp::SupportedCalendarComponentSet,
-        DavProp::Dead { ns: Namespace::CalendarServer, name: "source".into() },
+        DavProp::Dead {
+            ns: Namespace::CalendarServer,
+            name: "source".into(),
+        },
     ];
     let response = Response::with_propstats(href("/dav/alice/contacts/"), vec![ok(props), not_found(absent)]);
-    let ms = Multistatus { responses: vec![response], sync_token: None };
+    let ms = Multistatus {
+        responses: vec![response],
+        sync_token: None,
+    };
     check_response("propfind-davx5-addressbook", ms.to_xml());
 }
 
@@ -85,23 +134,44 @@ fn macos_calendar_home_advertises_sync_collection() {
     let home = Response::with_propstats(
         href("/dav/alice/"),
         vec![ok(vec![
-            (DavProp::ResourceType, PropValue::ResourceType(vec![ResourceKind::Collection])),
-            (DavProp::SupportedReportSet, PropValue::SupportedReports(vec![ReportName::SyncCollection])),
+            (
+                DavProp::ResourceType,
+                PropValue::ResourceType(vec![ResourceKind::Collection]),
+            ),
+            (
+                DavProp::SupportedReportSet,
+                PropValue::SupportedReports(vec![ReportName::SyncCollection]),
+            ),
         ])],
     );
     let calendar = Response::with_propstats(
         href("/dav/alice/work calendar/"),
         vec![ok(vec![
-            (DavProp::ResourceType, PropValue::ResourceType(vec![ResourceKind::Collection, ResourceKind::Calendar])),
-            (DavProp::SupportedCalendarComponentSet, PropValue::Components(vec![ComponentName::VEvent, ComponentName::VTodo])),
-            (DavProp::SupportedCalendarData, PropValue::SupportedCalendarData(vec![MediaType::ICalendar])),
+            (
+                DavProp::ResourceType,
+                PropValue::ResourceType(vec![ResourceKind::Collection, ResourceKind::Calendar]),
+            ),
+            (
+                DavProp::SupportedCalendarComponentSet,
+                PropValue::Components(vec![ComponentName::VEvent, ComponentName::VTodo]),
+            ),
+            (
+                DavProp::SupportedCalendarData,
+                PropValue::SupportedCalendarData(vec![MediaType::ICalendar]),
+            ),
             (DavProp::CalendarColor, PropValue::Text("#FF8000FF".into())),
             (DavProp::CalendarOrder, PropValue::Text("3".into())),
             (DavProp::CalendarHomeSet, PropValue::Hrefs(vec![href("/dav/alice/")])),
-            (DavProp::SupportedLock, PropValue::SupportedLock(vec![LockScope::Exclusive, LockScope::Shared])),
+            (
+                DavProp::SupportedLock,
+                PropValue::SupportedLock(vec![LockScope::Exclusive, LockScope::Shared]),
+            ),
         ])],
     );
-    let ms = Multistatus { responses: vec![home, calendar], sync_token: None };
+    let ms = Multistatus {
+        responses: vec![home, calendar],
+        sync_token: None,
+    };
     check_response("propfind-macos-calendar-home", ms.to_xml());
 }
 
@@ -117,13 +187,19 @@ fn rfc4791_7_9_calendar_multiget_keeps_crlf_and_markup_in_calendar_data() {
         ])],
     );
     let missing = Response::with_status(href("/dav/alice/calendar/gone.ics"), Status::NOT_FOUND);
-    let ms = Multistatus { responses: vec![found, missing], sync_token: None };
+    let ms = Multistatus {
+        responses: vec![found, missing],
+        sync_token: None,
+    };
     let root = check_response("report-calendar-multiget", ms.to_xml());
     // Read back the way a client would: the CRLFs and the markup survive.
     let data = find(&root, &Namespace::CalDav, "calendar-data").expect("calendar-data");
     assert_eq!(data.text(), EVENT);
     let first_href = find(&root, &Namespace::Dav, "href").expect("href");
-    assert_eq!(Href::from_wire(&first_href.text()).unwrap().path(), "/dav/alice/calendar/Meeting & Lunch.ics");
+    assert_eq!(
+        Href::from_wire(&first_href.text()).unwrap().path(),
+        "/dav/alice/calendar/Meeting & Lunch.ics"
+    );
 }
 
 fn find<'a>(element: &'a Element, ns: &Namespace, name: &str) -> Option<&'a Element> {
@@ -175,8 +251,14 @@ fn rfc4918_dead_properties_come_back_as_written() {
     let pimgate::server::dav::xml::request::PropPatchOp::Set(prop, value) = update.ops[0].clone() else {
         panic!("a set")
     };
-    let response = Response::with_propstats(href("/dav/alice/contacts/"), vec![ok(vec![(prop.clone(), value.clone())])]);
-    let ms = Multistatus { responses: vec![response], sync_token: None };
+    let response = Response::with_propstats(
+        href("/dav/alice/contacts/"),
+        vec![ok(vec![(prop.clone(), value.clone())])],
+    );
+    let ms = Multistatus {
+        responses: vec![response],
+        sync_token: None,
+    };
     let root = check_response("propfind-dead-property", ms.to_xml());
     // Reading the response back yields the same property and value.
     let prop_element = find(&root, &Namespace::Dav, "prop").unwrap().elements().next().unwrap();
@@ -189,23 +271,48 @@ fn rfc4918_9_2_proppatch_failure_reports_403_and_424() {
     let mut response = Response::with_propstats(
         href("/dav/alice/calendar/"),
         vec![
-            PropStat { status: Status::FORBIDDEN, props: vec![(DavProp::GetEtag, PropValue::Empty)] },
-            PropStat { status: Status::FAILED_DEPENDENCY, props: vec![(DavProp::DisplayName, PropValue::Empty)] },
+            PropStat {
+                status: Status::FORBIDDEN,
+                props: vec![(DavProp::GetEtag, PropValue::Empty)],
+            },
+            PropStat {
+                status: Status::FAILED_DEPENDENCY,
+                props: vec![(DavProp::DisplayName, PropValue::Empty)],
+            },
         ],
     );
     response.error = Some(Precondition::CannotModifyProtectedProperty);
-    let ms = Multistatus { responses: vec![response], sync_token: None };
+    let ms = Multistatus {
+        responses: vec![response],
+        sync_token: None,
+    };
     check_response("proppatch-protected-property", ms.to_xml());
 }
 
 #[test]
 fn preconditions_render_as_dav_error_bodies() {
     let cases = [
-        ("error-card-no-uid-conflict", Precondition::NoUidConflict(DataKind::Address, href("/dav/alice/contacts/other card.vcf")), 409),
-        ("error-cal-max-resource-size", Precondition::MaxResourceSize(DataKind::Calendar), 403),
+        (
+            "error-card-no-uid-conflict",
+            Precondition::NoUidConflict(DataKind::Address, href("/dav/alice/contacts/other card.vcf")),
+            409,
+        ),
+        (
+            "error-cal-max-resource-size",
+            Precondition::MaxResourceSize(DataKind::Calendar),
+            403,
+        ),
         ("error-valid-sync-token", Precondition::ValidSyncToken, 403),
-        ("error-lock-token-submitted", Precondition::LockTokenSubmitted(vec![href("/dav/alice/calendar/")]), 423),
-        ("error-supported-calendar-component", Precondition::SupportedCalendarComponent, 403),
+        (
+            "error-lock-token-submitted",
+            Precondition::LockTokenSubmitted(vec![href("/dav/alice/calendar/")]),
+            423,
+        ),
+        (
+            "error-supported-calendar-component",
+            Precondition::SupportedCalendarComponent,
+            403,
+        ),
     ];
     for (name, condition, status) in cases {
         let body = DavErrorBody(condition);
@@ -232,7 +339,10 @@ fn rfc4918_9_10_1_lock_response_echoes_the_owner() {
 #[test]
 fn status_lines_name_their_reason() {
     assert_eq!(Status::NOT_FOUND.to_string(), "HTTP/1.1 404 Not Found");
-    assert_eq!(Status::INSUFFICIENT_STORAGE.to_string(), "HTTP/1.1 507 Insufficient Storage");
+    assert_eq!(
+        Status::INSUFFICIENT_STORAGE.to_string(),
+        "HTTP/1.1 507 Insufficient Storage"
+    );
     let body = ResponseBody::Status(Status::OK);
     assert_eq!(body, ResponseBody::Status(Status(200)));
 }

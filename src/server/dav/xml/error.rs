@@ -67,7 +67,11 @@ impl XmlErrorKind {
         let before = &input[..offset];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        XmlError { line, column: offset - line_start + 1, kind: self }
+        XmlError {
+            line,
+            column: offset - line_start + 1,
+            kind: self,
+        }
     }
 }
 

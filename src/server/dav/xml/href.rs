@@ -48,7 +48,10 @@ impl Href {
             }
             _ => text,
         };
-        let invalid = || XmlErrorKind::InvalidValue { what: "href", value: text.to_owned() };
+        let invalid = || XmlErrorKind::InvalidValue {
+            what: "href",
+            value: text.to_owned(),
+        };
         if !path.starts_with('/') {
             return Err(invalid());
         }
@@ -81,7 +84,10 @@ mod tests {
         let href = Href::from_wire("/dav/alice/contacts/a%20b%2525.vcf").unwrap();
         assert_eq!(href.path(), "/dav/alice/contacts/a b%25.vcf");
         assert_eq!(href.encoded(), "/dav/alice/contacts/a%20b%2525.vcf");
-        assert_eq!(encode_href("/cal/Ünïcode @x:1.ics"), "/cal/%C3%9Cn%C3%AFcode%20@x:1.ics");
+        assert_eq!(
+            encode_href("/cal/Ünïcode @x:1.ics"),
+            "/cal/%C3%9Cn%C3%AFcode%20@x:1.ics"
+        );
     }
 
     #[test]

@@ -238,7 +238,13 @@ mod tests {
     fn unknown_and_misplaced_names_are_dead_properties() {
         // getctag in DAV: is not the CalendarServer property.
         let prop = DavProp::from_name(&Namespace::Dav, "getctag");
-        assert_eq!(prop, DavProp::Dead { ns: Namespace::Dav, name: "getctag".into() });
+        assert_eq!(
+            prop,
+            DavProp::Dead {
+                ns: Namespace::Dav,
+                name: "getctag".into()
+            }
+        );
         let uri = "http://example.com/ns";
         assert_eq!(Namespace::from_uri(uri), Namespace::Other(uri.into()));
         assert_eq!(Namespace::from_uri("DAV:").uri(), "DAV:");

@@ -28,7 +28,10 @@ pub struct XmlLimits {
 
 impl Default for XmlLimits {
     fn default() -> Self {
-        XmlLimits { max_depth: 64, max_elements: 200_000 }
+        XmlLimits {
+            max_depth: 64,
+            max_elements: 200_000,
+        }
     }
 }
 
@@ -72,7 +75,10 @@ impl Lines<'_> {
             }
             self.scanned = offset;
         }
-        Position { line: self.line, column: offset.saturating_sub(self.line_start) + 1 }
+        Position {
+            line: self.line,
+            column: offset.saturating_sub(self.line_start) + 1,
+        }
     }
 }
 
@@ -123,13 +129,20 @@ impl Element {
 
     /// An error about this element.
     pub fn error(&self, kind: XmlErrorKind) -> XmlError {
-        XmlError { line: self.pos.line, column: self.pos.column, kind }
+        XmlError {
+            line: self.pos.line,
+            column: self.pos.column,
+            kind,
+        }
     }
 
     /// An unprefixed attribute's value.
     pub fn attr(&self, name: &str) -> Option<&str> {
         let no_ns = |ns: &Namespace| matches!(ns, Namespace::Other(u) if u.is_empty());
-        self.attrs.iter().find(|a| no_ns(&a.ns) && a.name == name).map(|a| a.value.as_str())
+        self.attrs
+            .iter()
+            .find(|a| no_ns(&a.ns) && a.name == name)
+            .map(|a| a.value.as_str())
     }
 
     fn fmt_xml(&self, f: &mut fmt::Formatter<'_>, parent: Option<&Namespace>) -> fmt::Result {
@@ -138,7 +151,11 @@ impl Element {
             write!(f, " xmlns=\"{}\"", self.ns.uri())?;
         }
         for a in &self.attrs {
-            let ns = if a.ns.uri().is_empty() { String::new() } else { format!("{{{}}}", a.ns.uri()) };
+            let ns = if a.ns.uri().is_empty() {
+                String::new()
+            } else {
+                format!("{{{}}}", a.ns.uri())
+            };
             write!(f, " {ns}{}=\"{}\"", a.name, quick_xml::escape::escape(a.value.as_str()))?;
         }
         if self.children.is_empty() {
@@ -194,7 +211,12 @@ pub fn parse_document(input: &[u8], limits: &XmlLimits) -> Result<Option<Element
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Element> = None;
     let mut count = 0usize;
-    let mut lines = Lines { input, scanned: 0, line: 1, line_start: 0 };
+    let mut lines = Lines {
+        input,
+        scanned: 0,
+        line: 1,
+        line_start: 0,
+    };
     loop {
         let offset = reader.buffer_position() as usize;
         let malformed = |e: quick_xml::Error, pos: u64| XmlErrorKind::Malformed(e.to_string()).at(input, pos as usize);
@@ -219,12 +241,21 @@ pub fn parse_document(input: &[u8], limits: &XmlLimits) -> Result<Option<Element
                 let attrs = attributes(&reader, start).map_err(err)?;
                 let name = start.local_name().as_ref().to_owned();
                 let pos = lines.at(offset);
-                let element = Element { ns, name, attrs, children: Vec::new(), pos };
+                let element = Element {
+                    ns,
+                    name,
+                    attrs,
+                    children: Vec::new(),
+                    pos,
+                };
                 if let Some(parent) = stack.last_mut() {
                     parent.flush_text();
                 }
                 if matches!(event, Event::Start(_)) {
-                    stack.push(Frame { element, text: String::new() });
+                    stack.push(Frame {
+                        element,
+                        text: String::new(),
+                    });
                 } else {
                     attach(&mut stack, &mut root, element);
                 }
@@ -300,7 +331,11 @@ fn push_text(stack: &mut [Frame], text: &str) -> Result<(), XmlErrorKind> {
     match stack.last_mut() {
         Some(frame) => frame.text.push_str(text),
         None if text.trim().is_empty() => {}
-        None => return Err(XmlErrorKind::UnexpectedContent("text outside the document element".into())),
+        None => {
+            return Err(XmlErrorKind::UnexpectedContent(
+                "text outside the document element".into(),
+            ));
+        }
     }
     Ok(())
 }

@@ -81,7 +81,10 @@ impl ResourceKind {
             (Namespace::CalDav, "schedule-inbox") => ResourceKind::ScheduleInbox,
             (Namespace::CalDav, "schedule-outbox") => ResourceKind::ScheduleOutbox,
             (Namespace::CalendarServer, "subscribed") => ResourceKind::Subscribed,
-            _ => ResourceKind::Other { ns: ns.clone(), name: name.to_owned() },
+            _ => ResourceKind::Other {
+                ns: ns.clone(),
+                name: name.to_owned(),
+            },
         }
     }
 
@@ -148,7 +151,10 @@ pub enum MediaType {
     /// `text/calendar` 2.0 (RFC 5545), the CalDAV default (RFC 4791 §9.6).
     ICalendar,
     /// Anything else, kept for a 415-style refusal by the caller.
-    Other { content_type: String, version: Option<String> },
+    Other {
+        content_type: String,
+        version: Option<String>,
+    },
 }
 
 impl MediaType {
@@ -156,13 +162,18 @@ impl MediaType {
     /// content type means `default`, a missing vCard version means 3.0
     /// (RFC 6352 §10.4 names 3.0 as the default version).
     pub fn from_attrs(content_type: Option<&str>, version: Option<&str>, default: MediaType) -> MediaType {
-        let Some(content_type) = content_type else { return default };
+        let Some(content_type) = content_type else {
+            return default;
+        };
         let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         match (essence.as_str(), version.map(str::trim)) {
             ("text/vcard" | "text/x-vcard", None | Some("3.0")) => MediaType::VCard3,
             ("text/vcard" | "text/x-vcard", Some("4.0")) => MediaType::VCard4,
             ("text/calendar", None | Some("2.0")) => MediaType::ICalendar,
-            _ => MediaType::Other { content_type: content_type.to_owned(), version: version.map(str::to_owned) },
+            _ => MediaType::Other {
+                content_type: content_type.to_owned(),
+                version: version.map(str::to_owned),
+            },
         }
     }
 

@@ -64,7 +64,7 @@ impl UtcDateTime {
 
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -73,7 +73,14 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 
 impl fmt::Display for UtcDateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let UtcDateTime { year, month, day, hour, minute, second } = self;
+        let UtcDateTime {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+        } = self;
         write!(f, "{year:04}{month:02}{day:02}T{hour:02}{minute:02}{second:02}Z")
     }
 }
@@ -90,14 +97,25 @@ impl TimeRange {
     /// `limit-recurrence-set`, `limit-freebusy-set`).
     pub(super) fn from_element(element: &Element) -> Result<TimeRange, XmlError> {
         let bound = |attr: &'static str| -> Result<Option<UtcDateTime>, XmlError> {
-            let Some(text) = element.attr(attr) else { return Ok(None) };
-            UtcDateTime::parse(text.trim())
-                .map(Some)
-                .ok_or_else(|| element.error(XmlErrorKind::InvalidValue { what: attr, value: text.to_owned() }))
+            let Some(text) = element.attr(attr) else {
+                return Ok(None);
+            };
+            UtcDateTime::parse(text.trim()).map(Some).ok_or_else(|| {
+                element.error(XmlErrorKind::InvalidValue {
+                    what: attr,
+                    value: text.to_owned(),
+                })
+            })
         };
-        let range = TimeRange { start: bound("start")?, end: bound("end")? };
+        let range = TimeRange {
+            start: bound("start")?,
+            end: bound("end")?,
+        };
         if range.start.is_none() && range.end.is_none() {
-            let kind = XmlErrorKind::MissingElement { parent: element.name.clone(), child: "@start or @end" };
+            let kind = XmlErrorKind::MissingElement {
+                parent: element.name.clone(),
+                child: "@start or @end",
+            };
             return Err(element.error(kind));
         }
         Ok(range)
@@ -115,10 +133,14 @@ pub struct AddressDataRequest {
 
 impl AddressDataRequest {
     pub(super) fn from_element(element: &Element) -> Result<AddressDataRequest, XmlError> {
-        let media_type = MediaType::from_attrs(element.attr("content-type"), element.attr("version"), MediaType::VCard3);
+        let media_type =
+            MediaType::from_attrs(element.attr("content-type"), element.attr("version"), MediaType::VCard3);
         let mut props = None;
         if element.child(&Namespace::CardDav, "allprop").is_none() {
-            let named: Vec<_> = element.elements().filter(|e| e.is(&Namespace::CardDav, "prop")).collect();
+            let named: Vec<_> = element
+                .elements()
+                .filter(|e| e.is(&Namespace::CardDav, "prop"))
+                .collect();
             if !named.is_empty() {
                 let names = named.into_iter().map(|p| name_attr(p).map(PropName::parse));
                 props = Some(names.collect::<Result<_, _>>()?);
@@ -154,12 +176,23 @@ pub struct CompSelect {
 
 impl CalendarDataRequest {
     pub(super) fn from_element(element: &Element) -> Result<CalendarDataRequest, XmlError> {
-        let media_type =
-            MediaType::from_attrs(element.attr("content-type"), element.attr("version"), MediaType::ICalendar);
-        let range = |name| element.child(&Namespace::CalDav, name).map(TimeRange::from_element).transpose();
+        let media_type = MediaType::from_attrs(
+            element.attr("content-type"),
+            element.attr("version"),
+            MediaType::ICalendar,
+        );
+        let range = |name| {
+            element
+                .child(&Namespace::CalDav, name)
+                .map(TimeRange::from_element)
+                .transpose()
+        };
         Ok(CalendarDataRequest {
             media_type,
-            comp: element.child(&Namespace::CalDav, "comp").map(CompSelect::from_element).transpose()?,
+            comp: element
+                .child(&Namespace::CalDav, "comp")
+                .map(CompSelect::from_element)
+                .transpose()?,
             expand: range("expand")?,
             limit_recurrence_set: range("limit-recurrence-set")?,
             limit_freebusy_set: range("limit-freebusy-set")?,
@@ -173,7 +206,11 @@ impl CompSelect {
         let named = |n| element.elements().filter(move |e| e.is(&Namespace::CalDav, n));
         let props = match element.child(&Namespace::CalDav, "allprop") {
             Some(_) => None,
-            None => Some(named("prop").map(|p| name_attr(p).map(PropName::parse)).collect::<Result<_, _>>()?),
+            None => Some(
+                named("prop")
+                    .map(|p| name_attr(p).map(PropName::parse))
+                    .collect::<Result<_, _>>()?,
+            ),
         };
         let comps = match element.child(&Namespace::CalDav, "allcomp") {
             Some(_) => None,
@@ -187,7 +224,10 @@ impl CompSelect {
 pub(super) fn name_attr(element: &Element) -> Result<&str, XmlError> {
     match element.attr("name").map(str::trim) {
         Some(name) if !name.is_empty() => Ok(name),
-        _ => Err(element.error(XmlErrorKind::MissingElement { parent: element.name.clone(), child: "@name" })),
+        _ => Err(element.error(XmlErrorKind::MissingElement {
+            parent: element.name.clone(),
+            child: "@name",
+        })),
     }
 }
 
@@ -201,7 +241,13 @@ mod tests {
         assert_eq!(dt.to_string(), "20060104T140000Z");
         assert_eq!(dt.unix_seconds(), 1_136_383_200);
         assert_eq!(UtcDateTime::parse("19700101T000000Z").unwrap().unix_seconds(), 0);
-        for bad in ["20060104T140000", "20060230T000000Z", "2006-01-04T14:00:00Z", "20061304T000000Z", ""] {
+        for bad in [
+            "20060104T140000",
+            "20060230T000000Z",
+            "2006-01-04T14:00:00Z",
+            "20061304T000000Z",
+            "",
+        ] {
             assert_eq!(UtcDateTime::parse(bad), None, "{bad}");
         }
         assert!(UtcDateTime::parse("20240229T000000Z").is_some());

@@ -97,7 +97,10 @@ fn test_attr(element: &Element, default: Test) -> Result<Test, XmlError> {
         None => Ok(default),
         Some("anyof") => Ok(Test::AnyOf),
         Some("allof") => Ok(Test::AllOf),
-        Some(other) => Err(element.error(XmlErrorKind::InvalidValue { what: "test", value: other.into() })),
+        Some(other) => Err(element.error(XmlErrorKind::InvalidValue {
+            what: "test",
+            value: other.into(),
+        })),
     }
 }
 
@@ -107,7 +110,9 @@ impl CardFilter {
         let ns = Namespace::CardDav;
         Ok(CardFilter {
             test: test_attr(element, Test::AnyOf)?,
-            prop_filters: named(element, &ns, "prop-filter").map(|p| PropFilter::from_element(p, &ns)).collect::<Result<_, _>>()?,
+            prop_filters: named(element, &ns, "prop-filter")
+                .map(|p| PropFilter::from_element(p, &ns))
+                .collect::<Result<_, _>>()?,
         })
     }
 }
@@ -119,9 +124,16 @@ impl CompFilter {
         Ok(CompFilter {
             name: ComponentName::parse(name_attr(element)?),
             is_not_defined: element.child(&ns, "is-not-defined").is_some(),
-            time_range: element.child(&ns, "time-range").map(TimeRange::from_element).transpose()?,
-            prop_filters: named(element, &ns, "prop-filter").map(|p| PropFilter::from_element(p, &ns)).collect::<Result<_, _>>()?,
-            comp_filters: named(element, &ns, "comp-filter").map(CompFilter::from_element).collect::<Result<_, _>>()?,
+            time_range: element
+                .child(&ns, "time-range")
+                .map(TimeRange::from_element)
+                .transpose()?,
+            prop_filters: named(element, &ns, "prop-filter")
+                .map(|p| PropFilter::from_element(p, &ns))
+                .collect::<Result<_, _>>()?,
+            comp_filters: named(element, &ns, "comp-filter")
+                .map(CompFilter::from_element)
+                .collect::<Result<_, _>>()?,
         })
     }
 }
@@ -129,14 +141,25 @@ impl CompFilter {
 impl PropFilter {
     fn from_element(element: &Element, ns: &Namespace) -> Result<PropFilter, XmlError> {
         // CardDAV prop-filters default to anyof (RFC 6352 §10.5.1); CalDAV has no test.
-        let default_test = if *ns == Namespace::CardDav { Test::AnyOf } else { Test::AllOf };
+        let default_test = if *ns == Namespace::CardDav {
+            Test::AnyOf
+        } else {
+            Test::AllOf
+        };
         Ok(PropFilter {
             name: PropName::parse(name_attr(element)?),
             test: test_attr(element, default_test)?,
             is_not_defined: element.child(ns, "is-not-defined").is_some(),
-            time_range: element.child(ns, "time-range").map(TimeRange::from_element).transpose()?,
-            text_matches: named(element, ns, "text-match").map(|t| TextMatch::from_element(t, ns)).collect::<Result<_, _>>()?,
-            param_filters: named(element, ns, "param-filter").map(|p| ParamFilter::from_element(p, ns)).collect::<Result<_, _>>()?,
+            time_range: element
+                .child(ns, "time-range")
+                .map(TimeRange::from_element)
+                .transpose()?,
+            text_matches: named(element, ns, "text-match")
+                .map(|t| TextMatch::from_element(t, ns))
+                .collect::<Result<_, _>>()?,
+            param_filters: named(element, ns, "param-filter")
+                .map(|p| ParamFilter::from_element(p, ns))
+                .collect::<Result<_, _>>()?,
         })
     }
 }
@@ -146,14 +169,22 @@ impl ParamFilter {
         Ok(ParamFilter {
             name: ParamName::parse(name_attr(element)?),
             is_not_defined: element.child(ns, "is-not-defined").is_some(),
-            text_match: element.child(ns, "text-match").map(|t| TextMatch::from_element(t, ns)).transpose()?,
+            text_match: element
+                .child(ns, "text-match")
+                .map(|t| TextMatch::from_element(t, ns))
+                .transpose()?,
         })
     }
 }
 
 impl TextMatch {
     fn from_element(element: &Element, ns: &Namespace) -> Result<TextMatch, XmlError> {
-        let invalid = |what, value: &str| element.error(XmlErrorKind::InvalidValue { what, value: value.into() });
+        let invalid = |what, value: &str| {
+            element.error(XmlErrorKind::InvalidValue {
+                what,
+                value: value.into(),
+            })
+        };
         let collation = match element.attr("collation").map(str::trim) {
             None if *ns == Namespace::CardDav => Collation::UnicodeCasemap,
             None | Some("i;ascii-casemap") => Collation::AsciiCasemap,
@@ -173,6 +204,11 @@ impl TextMatch {
             Some("yes") => true,
             Some(other) => return Err(invalid("negate-condition", other)),
         };
-        Ok(TextMatch { text: element.text(), collation, match_type, negate })
+        Ok(TextMatch {
+            text: element.text(),
+            collation,
+            match_type,
+            negate,
+        })
     }
 }

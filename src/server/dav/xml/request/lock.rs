@@ -19,20 +19,36 @@ pub struct LockInfo {
 /// Reads a LOCK body; `None` for an empty body, which is a lock refresh
 /// (RFC 4918 §9.10.2).
 pub fn parse_lockinfo(input: &[u8], limits: &XmlLimits) -> Result<Option<LockInfo>, XmlError> {
-    let Some(root) = document(input, limits, Namespace::Dav, "lockinfo")? else { return Ok(None) };
+    let Some(root) = document(input, limits, Namespace::Dav, "lockinfo")? else {
+        return Ok(None);
+    };
     let scope_element = required(&root, &Namespace::Dav, "lockscope")?;
-    let scope = match scope_element.elements().find(|e| e.ns == Namespace::Dav).map(|e| e.name.as_str()) {
+    let scope = match scope_element
+        .elements()
+        .find(|e| e.ns == Namespace::Dav)
+        .map(|e| e.name.as_str())
+    {
         Some("exclusive") => LockScope::Exclusive,
         Some("shared") => LockScope::Shared,
         other => {
             let value = other.unwrap_or_default().to_owned();
-            return Err(scope_element.error(XmlErrorKind::InvalidValue { what: "lockscope", value }));
+            return Err(scope_element.error(XmlErrorKind::InvalidValue {
+                what: "lockscope",
+                value,
+            }));
         }
     };
     let type_element = required(&root, &Namespace::Dav, "locktype")?;
     if type_element.child(&Namespace::Dav, "write").is_none() {
-        let value = type_element.elements().next().map(|e| e.name.clone()).unwrap_or_default();
-        return Err(type_element.error(XmlErrorKind::InvalidValue { what: "locktype", value }));
+        let value = type_element
+            .elements()
+            .next()
+            .map(|e| e.name.clone())
+            .unwrap_or_default();
+        return Err(type_element.error(XmlErrorKind::InvalidValue {
+            what: "locktype",
+            value,
+        }));
     }
     let owner = root.child(&Namespace::Dav, "owner").map(|o| o.children.clone());
     Ok(Some(LockInfo { scope, owner }))

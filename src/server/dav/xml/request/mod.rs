@@ -28,7 +28,9 @@ use super::tree::{Element, XmlLimits, parse_document};
 
 /// Reads a body whose document element must be `ns:name`; `None` if blank.
 fn document(input: &[u8], limits: &XmlLimits, ns: Namespace, name: &'static str) -> Result<Option<Element>, XmlError> {
-    let Some(root) = parse_document(input, limits)? else { return Ok(None) };
+    let Some(root) = parse_document(input, limits)? else {
+        return Ok(None);
+    };
     if !root.is(&ns, name) {
         let found = format!("{{{}}}{}", root.ns.uri(), root.name);
         return Err(root.error(XmlErrorKind::UnexpectedRoot { expected: name, found }));
@@ -44,7 +46,10 @@ fn prop_names(prop: &Element) -> Vec<DavProp> {
 /// A required child element.
 fn required<'a>(parent: &'a Element, ns: &Namespace, name: &'static str) -> Result<&'a Element, XmlError> {
     parent.child(ns, name).ok_or_else(|| {
-        parent.error(XmlErrorKind::MissingElement { parent: parent.name.clone(), child: name })
+        parent.error(XmlErrorKind::MissingElement {
+            parent: parent.name.clone(),
+            child: name,
+        })
     })
 }
 
@@ -69,16 +74,27 @@ fn number(element: &Element, what: &'static str) -> Result<u32, XmlError> {
 /// (RFC 6578 §6.1, from RFC 5323 §5.17), CARDDAV: in addressbook-query
 /// (RFC 6352 §10.6). Either namespace is accepted in both places.
 fn limit(parent: &Element) -> Result<Option<u32>, XmlError> {
-    let found = parent.child(&Namespace::Dav, "limit").or_else(|| parent.child(&Namespace::CardDav, "limit"));
+    let found = parent
+        .child(&Namespace::Dav, "limit")
+        .or_else(|| parent.child(&Namespace::CardDav, "limit"));
     let Some(limit) = found else { return Ok(None) };
     let nresults = limit
         .child(&Namespace::Dav, "nresults")
         .or_else(|| limit.child(&Namespace::CardDav, "nresults"))
-        .ok_or_else(|| limit.error(XmlErrorKind::MissingElement { parent: "limit".into(), child: "nresults" }))?;
+        .ok_or_else(|| {
+            limit.error(XmlErrorKind::MissingElement {
+                parent: "limit".into(),
+                child: "nresults",
+            })
+        })?;
     number(nresults, "nresults").map(Some)
 }
 
 /// The body every method but PROPFIND, MKCOL and LOCK requires.
 fn non_empty(root: Option<Element>) -> Result<Element, XmlError> {
-    root.ok_or(XmlError { line: 1, column: 1, kind: XmlErrorKind::Empty })
+    root.ok_or(XmlError {
+        line: 1,
+        column: 1,
+        kind: XmlErrorKind::Empty,
+    })
 }

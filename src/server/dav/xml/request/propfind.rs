@@ -27,11 +27,17 @@ pub fn parse_propfind(input: &[u8], limits: &XmlLimits) -> Result<PropFind, XmlE
             "prop" => return Ok(PropFind::Prop(prop_names(child))),
             "propname" => return Ok(PropFind::PropName),
             "allprop" => {
-                let include = root.child(&Namespace::Dav, "include").map(prop_names).unwrap_or_default();
+                let include = root
+                    .child(&Namespace::Dav, "include")
+                    .map(prop_names)
+                    .unwrap_or_default();
                 return Ok(PropFind::AllProp { include });
             }
             _ => {}
         }
     }
-    Err(root.error(XmlErrorKind::MissingElement { parent: "propfind".into(), child: "prop" }))
+    Err(root.error(XmlErrorKind::MissingElement {
+        parent: "propfind".into(),
+        child: "prop",
+    }))
 }

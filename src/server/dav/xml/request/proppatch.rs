@@ -46,7 +46,11 @@ pub fn parse_proppatch(input: &[u8], limits: &XmlLimits) -> Result<PropertyUpdat
         for prop in instruction.elements().filter(|e| e.is(&Namespace::Dav, "prop")) {
             for element in prop.elements() {
                 let name = DavProp::from_name(&element.ns, &element.name);
-                ops.push(if remove { PropPatchOp::Remove(name) } else { PropPatchOp::Set(name, value(element)?) });
+                ops.push(if remove {
+                    PropPatchOp::Remove(name)
+                } else {
+                    PropPatchOp::Set(name, value(element)?)
+                });
             }
         }
     }
@@ -57,9 +61,18 @@ pub fn parse_proppatch(input: &[u8], limits: &XmlLimits) -> Result<PropertyUpdat
 /// (a plain MKCOL, or a MKCALENDAR with defaults). `mkcalendar` picks the
 /// document element (`CALDAV:mkcalendar` or `DAV:mkcol`).
 pub fn parse_mkcol(input: &[u8], limits: &XmlLimits, mkcalendar: bool) -> Result<Option<MkCol>, XmlError> {
-    let expected = if mkcalendar { (Namespace::CalDav, "mkcalendar") } else { (Namespace::Dav, "mkcol") };
-    let Some(root) = document(input, limits, expected.0, expected.1)? else { return Ok(None) };
-    let mut mkcol = MkCol { resource_type: Vec::new(), props: Vec::new() };
+    let expected = if mkcalendar {
+        (Namespace::CalDav, "mkcalendar")
+    } else {
+        (Namespace::Dav, "mkcol")
+    };
+    let Some(root) = document(input, limits, expected.0, expected.1)? else {
+        return Ok(None);
+    };
+    let mut mkcol = MkCol {
+        resource_type: Vec::new(),
+        props: Vec::new(),
+    };
     let sets = root.elements().filter(|e| e.is(&Namespace::Dav, "set"));
     for prop in sets.flat_map(|s| s.elements().filter(|e| e.is(&Namespace::Dav, "prop"))) {
         for element in prop.elements() {
@@ -87,9 +100,12 @@ fn value(element: &Element) -> Result<PropValue, XmlError> {
         {
             PropValue::Text(element.text())
         }
-        DavProp::ResourceType => {
-            PropValue::ResourceType(element.elements().map(|e| ResourceKind::from_name(&e.ns, &e.name)).collect())
-        }
+        DavProp::ResourceType => PropValue::ResourceType(
+            element
+                .elements()
+                .map(|e| ResourceKind::from_name(&e.ns, &e.name))
+                .collect(),
+        ),
         DavProp::SupportedCalendarComponentSet => PropValue::Components(components(element)?),
         DavProp::ScheduleCalendarTransp => PropValue::Transp(transp(element)?),
         _ => PropValue::Xml(element.clone()),
@@ -103,7 +119,10 @@ fn components(element: &Element) -> Result<Vec<ComponentName>, XmlError> {
         .filter(|e| e.is(&Namespace::CalDav, "comp"))
         .map(|comp| match comp.attr("name") {
             Some(name) if !name.trim().is_empty() => Ok(ComponentName::parse(name.trim())),
-            _ => Err(comp.error(XmlErrorKind::MissingElement { parent: "comp".into(), child: "@name" })),
+            _ => Err(comp.error(XmlErrorKind::MissingElement {
+                parent: "comp".into(),
+                child: "@name",
+            })),
         })
         .collect()
 }

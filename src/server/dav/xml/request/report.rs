@@ -23,11 +23,24 @@ pub enum SyncLevel {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Report {
     /// RFC 6578 §3.2. `token` is `None` for an initial sync (empty element).
-    SyncCollection { token: Option<String>, level: SyncLevel, limit: Option<u32>, props: PropFind },
+    SyncCollection {
+        token: Option<String>,
+        level: SyncLevel,
+        limit: Option<u32>,
+        props: PropFind,
+    },
     /// RFC 6352 §8.7.
-    AddressbookMultiget { hrefs: Vec<Href>, props: PropFind, address_data: Option<AddressDataRequest> },
+    AddressbookMultiget {
+        hrefs: Vec<Href>,
+        props: PropFind,
+        address_data: Option<AddressDataRequest>,
+    },
     /// RFC 4791 §7.9.
-    CalendarMultiget { hrefs: Vec<Href>, props: PropFind, calendar_data: Option<CalendarDataRequest> },
+    CalendarMultiget {
+        hrefs: Vec<Href>,
+        props: PropFind,
+        calendar_data: Option<CalendarDataRequest>,
+    },
     /// RFC 6352 §8.6.
     AddressbookQuery {
         filter: CardFilter,
@@ -72,9 +85,9 @@ pub fn parse_report(input: &[u8], limits: &XmlLimits) -> Result<Report, XmlError
             limit: limit(&root)?,
         },
         (ns, "calendar-query") if *ns == cal => calendar_query(&root)?,
-        (ns, "free-busy-query") if *ns == cal => {
-            Report::FreeBusyQuery { time_range: TimeRange::from_element(required(&root, &cal, "time-range")?)? }
-        }
+        (ns, "free-busy-query") if *ns == cal => Report::FreeBusyQuery {
+            time_range: TimeRange::from_element(required(&root, &cal, "time-range")?)?,
+        },
         _ => {
             let name = format!("{{{}}}{}", root.ns.uri(), root.name);
             return Err(root.error(XmlErrorKind::UnsupportedReport(name)));
@@ -84,7 +97,10 @@ pub fn parse_report(input: &[u8], limits: &XmlLimits) -> Result<Report, XmlError
 
 fn sync_collection(root: &Element) -> Result<Report, XmlError> {
     let dav = Namespace::Dav;
-    let token = root.child(&dav, "sync-token").map(|t| t.text().trim().to_owned()).filter(|t| !t.is_empty());
+    let token = root
+        .child(&dav, "sync-token")
+        .map(|t| t.text().trim().to_owned())
+        .filter(|t| !t.is_empty());
     // sync-level is required by RFC 6578 §6.3, but early clients omit it; 1 is what they mean.
     let level = match root.child(&dav, "sync-level") {
         None => SyncLevel::One,
@@ -93,11 +109,19 @@ fn sync_collection(root: &Element) -> Result<Report, XmlError> {
             "infinite" | "infinity" => SyncLevel::Infinite,
             other => {
                 let value = other.to_owned();
-                return Err(level.error(XmlErrorKind::InvalidValue { what: "sync-level", value }));
+                return Err(level.error(XmlErrorKind::InvalidValue {
+                    what: "sync-level",
+                    value,
+                }));
             }
         },
     };
-    Ok(Report::SyncCollection { token, level, limit: limit(root)?, props: props(root) })
+    Ok(Report::SyncCollection {
+        token,
+        level,
+        limit: limit(root)?,
+        props: props(root),
+    })
 }
 
 fn calendar_query(root: &Element) -> Result<Report, XmlError> {
@@ -137,4 +161,3 @@ fn data_request<T>(
     let prop = root.child(&Namespace::Dav, "prop");
     prop.and_then(|p| p.child(ns, name)).map(read).transpose()
 }
-

@@ -97,12 +97,20 @@ pub struct PropStat {
 impl Response {
     /// A response with property groups.
     pub fn with_propstats(href: Href, propstats: Vec<PropStat>) -> Response {
-        Response { href, body: ResponseBody::PropStats(propstats), error: None }
+        Response {
+            href,
+            body: ResponseBody::PropStats(propstats),
+            error: None,
+        }
     }
 
     /// A response with one status.
     pub fn with_status(href: Href, status: Status) -> Response {
-        Response { href, body: ResponseBody::Status(status), error: None }
+        Response {
+            href,
+            body: ResponseBody::Status(status),
+            error: None,
+        }
     }
 }
 
@@ -179,7 +187,11 @@ pub fn lock_response_xml(lock: &ActiveLock) -> Vec<u8> {
     let write = || -> io::Result<Vec<u8>> {
         let mut xml = DavWriter::new(Vec::new());
         xml.start_document(&Namespace::Dav, "prop")?;
-        props::write_prop(&mut xml, &DavProp::LockDiscovery, &PropValue::LockDiscovery(vec![lock.clone()]))?;
+        props::write_prop(
+            &mut xml,
+            &DavProp::LockDiscovery,
+            &PropValue::LockDiscovery(vec![lock.clone()]),
+        )?;
         xml.end(&Namespace::Dav, "prop")?;
         xml.get_mut().write_all(b"\n")?;
         Ok(xml.into_inner())

@@ -30,7 +30,9 @@ fn write_children<W: Write>(xml: &mut DavWriter<W>, value: &PropValue) -> io::Re
     match value {
         PropValue::Empty | PropValue::Text(_) | PropValue::AddressData(_) | PropValue::CalendarData(_) => Ok(()),
         PropValue::Href(href) => xml.text_element(DAV, "href", &href.encoded()),
-        PropValue::Hrefs(hrefs) => hrefs.iter().try_for_each(|h| xml.text_element(DAV, "href", &h.encoded())),
+        PropValue::Hrefs(hrefs) => hrefs
+            .iter()
+            .try_for_each(|h| xml.text_element(DAV, "href", &h.encoded())),
         PropValue::ResourceType(kinds) => kinds.iter().try_for_each(|k| {
             let (ns, name) = k.name();
             xml.empty(ns, name)
@@ -43,15 +45,15 @@ fn write_children<W: Write>(xml: &mut DavWriter<W>, value: &PropValue) -> io::Re
             xml.end(DAV, "report")?;
             xml.end(DAV, "supported-report")
         }),
-        PropValue::Components(comps) => {
-            comps.iter().try_for_each(|c| xml.empty_with(&Namespace::CalDav, "comp", &[("name", c.as_str())]))
-        }
-        PropValue::SupportedAddressData(types) => {
-            types.iter().try_for_each(|t| media_type(xml, &Namespace::CardDav, "address-data-type", t))
-        }
-        PropValue::SupportedCalendarData(types) => {
-            types.iter().try_for_each(|t| media_type(xml, &Namespace::CalDav, "calendar-data", t))
-        }
+        PropValue::Components(comps) => comps
+            .iter()
+            .try_for_each(|c| xml.empty_with(&Namespace::CalDav, "comp", &[("name", c.as_str())])),
+        PropValue::SupportedAddressData(types) => types
+            .iter()
+            .try_for_each(|t| media_type(xml, &Namespace::CardDav, "address-data-type", t)),
+        PropValue::SupportedCalendarData(types) => types
+            .iter()
+            .try_for_each(|t| media_type(xml, &Namespace::CalDav, "calendar-data", t)),
         PropValue::Privileges(privileges) => privileges.iter().try_for_each(|p| {
             let (ns, name) = p.name();
             xml.start(DAV, "privilege")?;
@@ -80,7 +82,14 @@ fn media_type<W: Write>(xml: &mut DavWriter<W>, ns: &Namespace, name: &str, t: &
 
 fn lock_scope_and_type<W: Write>(xml: &mut DavWriter<W>, scope: LockScope) -> io::Result<()> {
     xml.start(DAV, "lockscope")?;
-    xml.empty(DAV, if scope == LockScope::Exclusive { "exclusive" } else { "shared" })?;
+    xml.empty(
+        DAV,
+        if scope == LockScope::Exclusive {
+            "exclusive"
+        } else {
+            "shared"
+        },
+    )?;
     xml.end(DAV, "lockscope")?;
     xml.start(DAV, "locktype")?;
     xml.empty(DAV, "write")?;
@@ -91,13 +100,19 @@ fn lock_scope_and_type<W: Write>(xml: &mut DavWriter<W>, scope: LockScope) -> io
 fn active_lock<W: Write>(xml: &mut DavWriter<W>, lock: &ActiveLock) -> io::Result<()> {
     xml.start(DAV, "activelock")?;
     lock_scope_and_type(xml, lock.scope)?;
-    xml.text_element(DAV, "depth", if lock.depth == LockDepth::Zero { "0" } else { "infinity" })?;
+    xml.text_element(
+        DAV,
+        "depth",
+        if lock.depth == LockDepth::Zero { "0" } else { "infinity" },
+    )?;
     if let Some(owner) = &lock.owner {
         xml.start(DAV, "owner")?;
         xml.fragment(owner)?;
         xml.end(DAV, "owner")?;
     }
-    let timeout = lock.timeout_secs.map_or_else(|| "Infinite".to_owned(), |s| format!("Second-{s}"));
+    let timeout = lock
+        .timeout_secs
+        .map_or_else(|| "Infinite".to_owned(), |s| format!("Second-{s}"));
     xml.text_element(DAV, "timeout", &timeout)?;
     xml.start(DAV, "locktoken")?;
     xml.text_element(DAV, "href", &lock.token)?;

@@ -61,13 +61,17 @@ pub fn escape_text(text: &str) -> Cow<'_, str> {
 impl<W: Write> DavWriter<W> {
     /// A writer over `out`.
     pub fn new(out: W) -> DavWriter<W> {
-        DavWriter { inner: Writer::new_with_indent(out, b' ', 2), x_scope: Vec::new() }
+        DavWriter {
+            inner: Writer::new_with_indent(out, b' ', 2),
+            x_scope: Vec::new(),
+        }
     }
 
     /// The XML declaration and the document element's start tag, which
     /// declares every well-known prefix.
     pub fn start_document(&mut self, ns: &Namespace, name: &str) -> io::Result<()> {
-        self.inner.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+        self.inner
+            .write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
         let mut start = BytesStart::new(qualified(ns, name));
         self.x_scope.push(None);
         for known in &Namespace::WELL_KNOWN {
@@ -119,7 +123,8 @@ impl<W: Write> DavWriter<W> {
 
     /// Writes character data, escaped by [`escape_text`].
     pub fn text(&mut self, text: &str) -> io::Result<()> {
-        self.inner.write_event(Event::Text(BytesText::from_escaped(escape_text(text))))
+        self.inner
+            .write_event(Event::Text(BytesText::from_escaped(escape_text(text))))
     }
 
     /// Writes XML kept from a request (a dead property's value, a lock owner).
@@ -192,7 +197,10 @@ mod tests {
 
     #[test]
     fn crlf_and_markup_survive_an_xml_parser() {
-        assert_eq!(escape_text("BEGIN:VCARD\r\nN:a<b>&c\r\n"), "BEGIN:VCARD&#13;\nN:a&lt;b&gt;&amp;c&#13;\n");
+        assert_eq!(
+            escape_text("BEGIN:VCARD\r\nN:a<b>&c\r\n"),
+            "BEGIN:VCARD&#13;\nN:a&lt;b&gt;&amp;c&#13;\n"
+        );
         assert_eq!(escape_text("tab\tok\u{1}"), "tab\tok\u{FFFD}");
         assert!(matches!(escape_text("plain"), Cow::Borrowed("plain")));
     }
