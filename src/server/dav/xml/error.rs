@@ -60,6 +60,18 @@ pub enum XmlErrorKind {
     UnexpectedContent(String),
 }
 
+impl XmlError {
+    /// The HTTP status for this error: 400 Bad Request (RFC 4918 §8.7), but
+    /// 403 for a report we do not offer (RFC 3253 §3.6), which goes with
+    /// the `DAV:supported-report` precondition.
+    pub fn status_code(&self) -> u16 {
+        match self.kind {
+            XmlErrorKind::UnsupportedReport(_) => 403,
+            _ => 400,
+        }
+    }
+}
+
 impl XmlErrorKind {
     /// This error at a byte offset of `input`.
     pub fn at(self, input: &[u8], offset: usize) -> XmlError {
@@ -85,5 +97,11 @@ mod tests {
         let err = XmlErrorKind::Empty.at(input, 6);
         assert_eq!((err.line, err.column), (2, 3));
         assert_eq!(XmlErrorKind::Empty.at(input, 999).line, 3);
+    }
+
+    #[test]
+    fn rfc3253_3_6_unknown_reports_are_forbidden_the_rest_bad_requests() {
+        assert_eq!(XmlErrorKind::UnsupportedReport("{DAV:}x".into()).at(b"", 0).status_code(), 403);
+        assert_eq!(XmlErrorKind::TooDeep(3).at(b"", 0).status_code(), 400);
     }
 }

@@ -153,6 +153,8 @@ dav_props! {
     QuotaUsedBytes => (Dav, "quota-used-bytes"),
     /// `DAV:add-member` (RFC 5995 §3.2).
     AddMember => (Dav, "add-member"),
+    /// `DAV:resource-id` (RFC 5842 §3.1).
+    ResourceId => (Dav, "resource-id"),
     /// `CARDDAV:addressbook-home-set` (RFC 6352 §7.1.1).
     AddressbookHomeSet => (CardDav, "addressbook-home-set"),
     /// `CARDDAV:principal-address` (RFC 6352 §7.1.2).
@@ -197,10 +199,16 @@ dav_props! {
     MaxInstances => (CalDav, "max-instances"),
     /// `CALDAV:max-attendees-per-instance` (RFC 4791 §5.2.9).
     MaxAttendeesPerInstance => (CalDav, "max-attendees-per-instance"),
+    /// `CALDAV:calendar-timezone-id` (RFC 7809 §5.2).
+    CalendarTimezoneId => (CalDav, "calendar-timezone-id"),
+    /// `CALDAV:schedule-tag` (RFC 6638 §3.2.10).
+    ScheduleTag => (CalDav, "schedule-tag"),
     /// `CALDAV:calendar-data` as a REPORT property (RFC 4791 §9.6).
     CalendarData => (CalDav, "calendar-data"),
     /// `CS:getctag` (CalendarServer ctag extension).
     GetCtag => (CalendarServer, "getctag"),
+    /// `CS:source`: the URL a subscribed calendar follows (Apple, with `CS:subscribed`).
+    Source => (CalendarServer, "source"),
     /// `ICAL:calendar-color` (Apple; `#RRGGBB` or `#RRGGBBAA`).
     CalendarColor => (AppleIcal, "calendar-color"),
     /// `ICAL:calendar-order` (Apple; an integer as text).

@@ -5,6 +5,7 @@ use super::super::error::{XmlError, XmlErrorKind};
 use super::super::href::Href;
 use super::super::names::Namespace;
 use super::super::tree::{Element, XmlLimits, parse_document};
+use super::super::value::ReportName;
 use super::data::{AddressDataRequest, CalendarDataRequest, TimeRange};
 use super::filter::{CardFilter, CompFilter};
 use super::propfind::PropFind;
@@ -60,6 +61,20 @@ pub enum Report {
     },
     /// RFC 4791 §7.10.
     FreeBusyQuery { time_range: TimeRange },
+}
+
+impl Report {
+    /// Which report this is, to check it against a resource's `supported-report-set`.
+    pub fn name(&self) -> ReportName {
+        match self {
+            Report::SyncCollection { .. } => ReportName::SyncCollection,
+            Report::AddressbookMultiget { .. } => ReportName::AddressbookMultiget,
+            Report::CalendarMultiget { .. } => ReportName::CalendarMultiget,
+            Report::AddressbookQuery { .. } => ReportName::AddressbookQuery,
+            Report::CalendarQuery { .. } => ReportName::CalendarQuery,
+            Report::FreeBusyQuery { .. } => ReportName::FreeBusyQuery,
+        }
+    }
 }
 
 /// Reads a REPORT body (required, RFC 3253 §3.6).
