@@ -101,7 +101,12 @@ mod tests {
 
     #[test]
     fn rfc3253_3_6_unknown_reports_are_forbidden_the_rest_bad_requests() {
-        assert_eq!(XmlErrorKind::UnsupportedReport("{DAV:}x".into()).at(b"", 0).status_code(), 403);
+        assert_eq!(
+            XmlErrorKind::UnsupportedReport("{DAV:}x".into())
+                .at(b"", 0)
+                .status_code(),
+            403
+        );
         assert_eq!(XmlErrorKind::TooDeep(3).at(b"", 0).status_code(), 400);
     }
 }

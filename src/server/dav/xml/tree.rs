@@ -10,7 +10,7 @@
 use std::fmt;
 
 use quick_xml::XmlVersion;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
@@ -202,15 +202,95 @@ impl Frame {
     }
 }
 
+/// Builds the tree from reader events and enforces the limits.
+struct Builder<'l> {
+    limits: &'l XmlLimits,
+    stack: Vec<Frame>,
+    root: Option<Element>,
+    count: usize,
+}
+
+impl Builder<'_> {
+    /// Checked before an element is built, so a hostile body costs nothing more.
+    fn admit(&mut self) -> Result<(), XmlErrorKind> {
+        self.count += 1;
+        if self.count > self.limits.max_elements {
+            return Err(XmlErrorKind::TooManyElements(self.limits.max_elements));
+        }
+        if self.stack.len() + 1 > self.limits.max_depth {
+            return Err(XmlErrorKind::TooDeep(self.limits.max_depth));
+        }
+        if self.root.is_some() {
+            return Err(XmlErrorKind::UnexpectedContent("a second document element".into()));
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, element: Element, empty: bool) {
+        if let Some(parent) = self.stack.last_mut() {
+            parent.flush_text();
+        }
+        if empty {
+            self.attach(element);
+        } else {
+            self.stack.push(Frame {
+                element,
+                text: String::new(),
+            });
+        }
+    }
+
+    fn close(&mut self) -> Result<(), XmlErrorKind> {
+        let mut frame = self
+            .stack
+            .pop()
+            .ok_or_else(|| XmlErrorKind::Malformed("unmatched end tag".into()))?;
+        frame.flush_text();
+        self.attach(frame.element);
+        Ok(())
+    }
+
+    fn attach(&mut self, element: Element) {
+        match self.stack.last_mut() {
+            Some(parent) => parent.element.children.push(Node::Element(element)),
+            None => self.root = Some(element),
+        }
+    }
+
+    fn text(&mut self, text: &str) -> Result<(), XmlErrorKind> {
+        match self.stack.last_mut() {
+            Some(frame) => frame.text.push_str(text),
+            None if text.trim().is_empty() => {}
+            None => {
+                return Err(XmlErrorKind::UnexpectedContent(
+                    "text outside the document element".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Option<Element>, XmlError> {
+        if let Some(frame) = self.stack.last() {
+            let what = format!("<{}> is not closed", frame.element.name);
+            return Err(frame.element.error(XmlErrorKind::Malformed(what)));
+        }
+        Ok(self.root)
+    }
+}
+
 /// Reads a body into its document element; `Ok(None)` for an empty or blank body.
 pub fn parse_document(input: &[u8], limits: &XmlLimits) -> Result<Option<Element>, XmlError> {
     if let Err(e) = std::str::from_utf8(input) {
         return Err(XmlErrorKind::NotUtf8.at(input, e.valid_up_to()));
     }
     let mut reader = NsReader::from_reader(input);
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut root: Option<Element> = None;
-    let mut count = 0usize;
+    let mut builder = Builder {
+        limits,
+        stack: Vec::new(),
+        root: None,
+        count: 0,
+    };
     let mut lines = Lines {
         input,
         scanned: 0,
@@ -219,67 +299,27 @@ pub fn parse_document(input: &[u8], limits: &XmlLimits) -> Result<Option<Element
     };
     loop {
         let offset = reader.buffer_position() as usize;
-        let malformed = |e: quick_xml::Error, pos: u64| XmlErrorKind::Malformed(e.to_string()).at(input, pos as usize);
         let (resolved, event) = match reader.read_resolved_event() {
             Ok(pair) => pair,
-            Err(e) => return Err(malformed(e, reader.error_position())),
+            Err(e) => return Err(XmlErrorKind::Malformed(e.to_string()).at(input, reader.error_position() as usize)),
         };
         let err = |kind: XmlErrorKind| kind.at(input, offset);
         match event {
             Event::Start(ref start) | Event::Empty(ref start) => {
-                count += 1;
-                if count > limits.max_elements {
-                    return Err(err(XmlErrorKind::TooManyElements(limits.max_elements)));
-                }
-                if stack.len() + 1 > limits.max_depth {
-                    return Err(err(XmlErrorKind::TooDeep(limits.max_depth)));
-                }
-                if root.is_some() {
-                    return Err(err(XmlErrorKind::UnexpectedContent("a second document element".into())));
-                }
-                let ns = namespace(resolved).map_err(err)?;
-                let attrs = attributes(&reader, start).map_err(err)?;
-                let name = start.local_name().as_ref().to_owned();
-                let pos = lines.at(offset);
+                builder.admit().map_err(err)?;
                 let element = Element {
-                    ns,
-                    name,
-                    attrs,
+                    ns: namespace(resolved).map_err(err)?,
+                    name: start.local_name().as_ref().to_owned(),
+                    attrs: attributes(&reader, start).map_err(err)?,
                     children: Vec::new(),
-                    pos,
+                    pos: lines.at(offset),
                 };
-                if let Some(parent) = stack.last_mut() {
-                    parent.flush_text();
-                }
-                if matches!(event, Event::Start(_)) {
-                    stack.push(Frame {
-                        element,
-                        text: String::new(),
-                    });
-                } else {
-                    attach(&mut stack, &mut root, element);
-                }
+                builder.open(element, matches!(event, Event::Empty(_)));
             }
-            Event::End(_) => {
-                let Some(mut frame) = stack.pop() else {
-                    return Err(err(XmlErrorKind::Malformed("unmatched end tag".into())));
-                };
-                frame.flush_text();
-                attach(&mut stack, &mut root, frame.element);
-            }
-            Event::Text(text) => push_text(&mut stack, &text.xml10_content()).map_err(err)?,
-            Event::CData(text) => push_text(&mut stack, &text.xml10_content()).map_err(err)?,
-            Event::GeneralRef(r) => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    Ok(None) => match quick_xml::escape::resolve_xml_entity(&r) {
-                        Some(text) => text.to_owned(),
-                        None => return Err(err(XmlErrorKind::UnknownEntity(r.to_string()))),
-                    },
-                    Err(e) => return Err(malformed(e, offset as u64)),
-                };
-                push_text(&mut stack, &resolved).map_err(err)?;
-            }
+            Event::End(_) => builder.close().map_err(err)?,
+            Event::Text(text) => builder.text(&text.xml10_content()).map_err(err)?,
+            Event::CData(text) => builder.text(&text.xml10_content()).map_err(err)?,
+            Event::GeneralRef(r) => builder.text(&reference(&r).map_err(err)?).map_err(err)?,
             Event::DocType(doctype) if doctype.contains("<!ENTITY") => {
                 return Err(err(XmlErrorKind::EntityDeclaration));
             }
@@ -288,11 +328,19 @@ pub fn parse_document(input: &[u8], limits: &XmlLimits) -> Result<Option<Element
             _ => {}
         }
     }
-    if let Some(frame) = stack.last() {
-        let what = format!("<{}> is not closed", frame.element.name);
-        return Err(frame.element.error(XmlErrorKind::Malformed(what)));
+    builder.finish()
+}
+
+/// A character reference or one of the five predefined entities; any other
+/// entity is refused, never looked up.
+fn reference(r: &BytesRef<'_>) -> Result<String, XmlErrorKind> {
+    match r.resolve_char_ref() {
+        Ok(Some(c)) => Ok(c.to_string()),
+        Ok(None) => quick_xml::escape::resolve_xml_entity(r)
+            .map(str::to_owned)
+            .ok_or_else(|| XmlErrorKind::UnknownEntity(r.to_string())),
+        Err(e) => Err(XmlErrorKind::Malformed(e.to_string())),
     }
-    Ok(root)
 }
 
 fn namespace(resolved: ResolveResult<'_>) -> Result<Namespace, XmlErrorKind> {
@@ -325,24 +373,4 @@ fn attributes(reader: &NsReader<&[u8]>, start: &BytesStart<'_>) -> Result<Vec<At
         attrs.push(Attr { ns, name, value });
     }
     Ok(attrs)
-}
-
-fn push_text(stack: &mut [Frame], text: &str) -> Result<(), XmlErrorKind> {
-    match stack.last_mut() {
-        Some(frame) => frame.text.push_str(text),
-        None if text.trim().is_empty() => {}
-        None => {
-            return Err(XmlErrorKind::UnexpectedContent(
-                "text outside the document element".into(),
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn attach(stack: &mut [Frame], root: &mut Option<Element>, element: Element) {
-    match stack.last_mut() {
-        Some(parent) => parent.element.children.push(Node::Element(element)),
-        None => *root = Some(element),
-    }
 }
