@@ -167,3 +167,14 @@ proptest! {
         parse_all(body.as_bytes());
     }
 }
+
+#[test]
+fn a_utf8_byte_order_mark_is_accepted() {
+    // Windows clients (.NET's XmlWriter) may start the body with a BOM.
+    let body =
+        "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?><D:propfind xmlns:D=\"DAV:\"><D:propname/></D:propfind>";
+    assert_eq!(
+        format!("{:?}", parse_propfind(body.as_bytes(), &XmlLimits::default())),
+        "Ok(PropName)"
+    );
+}
