@@ -178,3 +178,22 @@ fn a_utf8_byte_order_mark_is_accepted() {
         "Ok(PropName)"
     );
 }
+
+#[test]
+fn a_ten_thousand_href_multiget_fits_the_default_limits() {
+    use pimgate::server::dav::xml::request::Report;
+    let hrefs: String = (0..10_000)
+        .map(|i| format!("<D:href>/dav/alice/calendar/{i}.ics</D:href>"))
+        .collect();
+    let body = format!(
+        r#"<C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/><C:calendar-data/></D:prop>{hrefs}</C:calendar-multiget>"#
+    );
+    let started = std::time::Instant::now();
+    let report = parse_report(body.as_bytes(), &XmlLimits::default()).unwrap();
+    eprintln!("parsed {} bytes, 10,000 hrefs in {:?}", body.len(), started.elapsed());
+    let Report::CalendarMultiget { hrefs, .. } = report else {
+        panic!("a calendar-multiget")
+    };
+    assert_eq!(hrefs.len(), 10_000);
+    assert_eq!(hrefs[9_999].path(), "/dav/alice/calendar/9999.ics");
+}

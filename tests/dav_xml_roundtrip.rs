@@ -38,3 +38,39 @@ proptest! {
         prop_assert_eq!(decoded.path(), path.as_str());
     }
 }
+
+/// Counts bytes without keeping them: proves the writer needs no buffer.
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_hundred_thousand_responses_stream_into_a_sink() {
+    use pimgate::server::dav::xml::response::MultistatusWriter;
+    let started = std::time::Instant::now();
+    let mut writer = MultistatusWriter::new(Counter(0)).unwrap();
+    for i in 0..100_000 {
+        let response = Response::with_propstats(
+            Href::from_path(format!("/dav/alice/contacts/{i}.vcf")),
+            vec![PropStat {
+                status: Status::OK,
+                props: vec![(DavProp::GetEtag, PropValue::Text(format!("\"{i}\"")))],
+            }],
+        );
+        writer.write_response(&response).unwrap();
+    }
+    let written = writer.finish(Some("http://pimgate.example/sync/7")).unwrap().0;
+    eprintln!(
+        "streamed 100,000 responses, {written} bytes, in {:?}",
+        started.elapsed()
+    );
+    assert!(written > 100_000 * 150, "{written} bytes");
+}
