@@ -10,8 +10,10 @@
 //! - [`adapters`]: vCard, iCalendar, CSV and JSON formats to and from the model.
 //! - [`engine`]: the delta engine: diff, apply and merge of records, field by field.
 //! - [`store`]: persistence on SQLite (embedded default) or PostgreSQL.
+//! - [`server`]: CardDAV/CalDAV over HTTP; its DAV XML layer is `server::dav::xml`.
 
 pub mod adapters;
 pub mod engine;
+pub mod server;
 pub mod store;
 pub mod universal;

@@ -346,7 +346,10 @@ fn split_line(line: &[u8], number: u32) -> Result<ContentLine<'_>, (LineErrorKin
         if line[i] != b'=' {
             // vCard 2.1 bare parameter.
             let end = trim_end(line, name_start, i);
-            params.push(RawParam { name: None, values: vec![param_value(&line[name_start..end])] });
+            params.push(RawParam {
+                name: None,
+                values: vec![param_value(&line[name_start..end])],
+            });
             continue;
         }
         let name_range = name_start..trim_end(line, name_start, i);
@@ -377,7 +380,10 @@ fn split_line(line: &[u8], number: u32) -> Result<ContentLine<'_>, (LineErrorKin
                 _ => return Err((LineErrorKind::MissingColon, col(i))),
             }
         }
-        params.push(RawParam { name: Some(ascii_str(&line[name_range])), values });
+        params.push(RawParam {
+            name: Some(ascii_str(&line[name_range])),
+            values,
+        });
     }
     if line.get(i) != Some(&b':') {
         return Err((LineErrorKind::MissingColon, col(i)));

@@ -86,13 +86,25 @@ fn parse_date(text: &str) -> Option<Date> {
     let date = if let Some(rest) = text.strip_prefix("--") {
         // --MMDD, --MM, ---DD (RFC 6350 §4.3.1)
         if let Some(day) = rest.strip_prefix('-') {
-            Date { year: None, month: None, day: Some(digits(day.as_bytes())?) }
+            Date {
+                year: None,
+                month: None,
+                day: Some(digits(day.as_bytes())?),
+            }
         } else {
             let (buf, len) = compact(rest, b'-')?;
             let rest = &buf[..len];
             match len {
-                2 => Date { year: None, month: Some(digits(rest)?), day: None },
-                4 => Date { year: None, month: Some(digits(&rest[..2])?), day: Some(digits(&rest[2..])?) },
+                2 => Date {
+                    year: None,
+                    month: Some(digits(rest)?),
+                    day: None,
+                },
+                4 => Date {
+                    year: None,
+                    month: Some(digits(&rest[..2])?),
+                    day: Some(digits(&rest[2..])?),
+                },
                 _ => return None,
             }
         }
@@ -100,9 +112,21 @@ fn parse_date(text: &str) -> Option<Date> {
         let (buf, len) = compact(text, b'-')?;
         let c = &buf[..len];
         match (len, text.contains('-')) {
-            (8, _) => Date { year: Some(digits(&c[..4])?), month: Some(digits(&c[4..6])?), day: Some(digits(&c[6..])?) },
-            (6, true) => Date { year: Some(digits(&c[..4])?), month: Some(digits(&c[4..])?), day: None },
-            (4, false) => Date { year: Some(digits(c)?), month: None, day: None },
+            (8, _) => Date {
+                year: Some(digits(&c[..4])?),
+                month: Some(digits(&c[4..6])?),
+                day: Some(digits(&c[6..])?),
+            },
+            (6, true) => Date {
+                year: Some(digits(&c[..4])?),
+                month: Some(digits(&c[4..])?),
+                day: None,
+            },
+            (4, false) => Date {
+                year: Some(digits(c)?),
+                month: None,
+                day: None,
+            },
             _ => return None,
         }
     };
@@ -130,7 +154,13 @@ fn parse_time(text: &str) -> Option<Time> {
         2 => (digits(c)?, 0, 0),
         _ => return None,
     };
-    (hour <= 24 && minute <= 59 && second <= 60).then_some(Time { hour, minute, second, utc, offset_minutes })
+    (hour <= 24 && minute <= 59 && second <= 60).then_some(Time {
+        hour,
+        minute,
+        second,
+        utc,
+        offset_minutes,
+    })
 }
 
 fn parse_offset_minutes(text: &str) -> Option<i16> {
@@ -364,7 +394,15 @@ mod tests {
 
     #[test]
     fn multi_byte_text_never_panics() {
-        for text in ["+1é2", "-é123", "1é2é", "--é1", "T1é2", "20é40105", "19970101T18é000Z/P1D"] {
+        for text in [
+            "+1é2",
+            "-é123",
+            "1é2é",
+            "--é1",
+            "T1é2",
+            "20é40105",
+            "19970101T18é000Z/P1D",
+        ] {
             let _ = parse_utc_offset(text);
             let _ = parse_date_times(text);
         }
