@@ -4,6 +4,10 @@
 #[path = "../tests/engine_support/mod.rs"]
 mod engine_support;
 
+/// The allocator the `pimgate` binary ships with (src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use pimgate::engine::{apply, diff};
 use pimgate::universal::{PropName, Value};

@@ -3,6 +3,10 @@
 //!
 //! `cargo bench --bench formats`; throughput is reported in MB/s.
 
+/// The allocator the `pimgate` binary ships with (src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::time::Duration;
 

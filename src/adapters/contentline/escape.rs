@@ -53,6 +53,15 @@ pub fn unescape_text(text: &str) -> String {
     out
 }
 
+/// [`unescape_text`] that reuses the string when there is nothing to unescape.
+pub fn unescape_text_owned(text: String) -> String {
+    if text.contains('\\') {
+        unescape_text(&text)
+    } else {
+        text
+    }
+}
+
 /// Splits on `separator` where it is not escaped; pieces stay escaped.
 pub fn split_unescaped(text: &str, separator: char) -> Vec<&str> {
     let mut pieces = Vec::new();

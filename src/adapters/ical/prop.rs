@@ -22,9 +22,9 @@ pub(super) fn build_prop(line: &ContentLine<'_>, raw: Bytes, diagnostics: &mut V
     let mut params = read_params(line, &mut warn);
     let text = value_text(line, &mut params, &mut warn);
     let kind = kind_of(&name, &params);
-    let mut value = match read_value(kind, &text) {
+    let mut value = match read_value(kind, text) {
         Ok(value) => value,
-        Err(why) => {
+        Err((why, text)) => {
             warn(format!("{name}: {why}; kept verbatim"));
             Value::Raw(text)
         }

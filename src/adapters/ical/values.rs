@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use crate::adapters::contentline::{
     DateStyle, compact_base64, escape_text, format_date_times, format_duration, format_recur, format_utc_offset,
     join_list_into, join_structured, parse_date_times, parse_duration, parse_recur, parse_utc_offset, split_list,
-    split_structured, unescape_text,
+    split_structured, unescape_text_owned,
 };
 use crate::universal::{DateTimeValue, ParamName, Params, PeriodEnd, PropName, Value};
 
@@ -123,28 +123,38 @@ pub(super) fn kind_of(name: &PropName, params: &Params) -> Kind {
 
 /// Reads `text` as `kind`. `Err` carries why it does not fit; the caller
 /// then keeps it as [`Value::Raw`].
-pub(super) fn read_value(kind: Kind, text: &str) -> Result<Value, String> {
-    let value = match kind {
-        Kind::Text => Value::Text(unescape_text(text)),
-        Kind::TextList => Value::TextList(split_list(text)),
-        Kind::Structured => Value::Structured(split_structured(text)),
-        Kind::Uri => Value::Uri(text.to_owned()),
-        Kind::Binary => Value::Binary(compact_base64(text)),
-        Kind::Raw => Value::Raw(text.to_owned()),
-        Kind::DateTimes(_) => Value::DateTimes(read_date_times(text)?),
-        Kind::Duration => Value::Duration(parse_duration(text.trim()).ok_or("not a DURATION (RFC 5545 §3.3.6)")?),
-        Kind::Recur => Value::Recur(parse_recur(text).ok_or("not a RECUR rule with FREQ (RFC 5545 §3.3.10)")?),
-        Kind::UtcOffset => {
-            Value::UtcOffset(parse_utc_offset(text.trim()).ok_or("not a UTC-OFFSET (RFC 5545 §3.3.14)")?)
-        }
-        Kind::Integer => Value::Integer(text.trim().parse().map_err(|_| "not an INTEGER (RFC 5545 §3.3.8)")?),
+/// The typed value of `text`; when it does not fit `kind`, why, with the
+/// text handed back so the caller can keep it verbatim.
+pub(super) fn read_value(kind: Kind, text: String) -> Result<Value, (String, String)> {
+    let typed: Result<Value, String> = match kind {
+        Kind::Text => return Ok(Value::Text(unescape_text_owned(text))),
+        Kind::Uri => return Ok(Value::Uri(text)),
+        Kind::Raw => return Ok(Value::Raw(text)),
+        Kind::TextList => Ok(Value::TextList(split_list(&text))),
+        Kind::Structured => Ok(Value::Structured(split_structured(&text))),
+        Kind::Binary => Ok(Value::Binary(compact_base64(&text))),
+        Kind::DateTimes(_) => read_date_times(&text).map(Value::DateTimes),
+        Kind::Duration => parse_duration(text.trim())
+            .map(Value::Duration)
+            .ok_or_else(|| "not a DURATION (RFC 5545 §3.3.6)".into()),
+        Kind::Recur => parse_recur(&text)
+            .map(Value::Recur)
+            .ok_or_else(|| "not a RECUR rule with FREQ (RFC 5545 §3.3.10)".into()),
+        Kind::UtcOffset => parse_utc_offset(text.trim())
+            .map(Value::UtcOffset)
+            .ok_or_else(|| "not a UTC-OFFSET (RFC 5545 §3.3.14)".into()),
+        Kind::Integer => text
+            .trim()
+            .parse()
+            .map(Value::Integer)
+            .map_err(|_| "not an INTEGER (RFC 5545 §3.3.8)".into()),
         Kind::Boolean => match text.trim().to_ascii_uppercase().as_str() {
-            "TRUE" => Value::Boolean(true),
-            "FALSE" => Value::Boolean(false),
-            _ => return Err("not a BOOLEAN (RFC 5545 §3.3.2)".into()),
+            "TRUE" => Ok(Value::Boolean(true)),
+            "FALSE" => Ok(Value::Boolean(false)),
+            _ => Err("not a BOOLEAN (RFC 5545 §3.3.2)".into()),
         },
     };
-    Ok(value)
+    typed.map_err(|why| (why, text))
 }
 
 /// DATE / DATE-TIME / PERIOD lists (§3.3.4, §3.3.5, §3.3.9). iCalendar has
@@ -255,7 +265,7 @@ mod tests {
             (Kind::TextList, "a,b\\,c"),
             (Kind::Structured, "2.0;Success"),
         ] {
-            let value = read_value(kind, text).unwrap();
+            let value = read_value(kind, text.to_owned()).unwrap();
             assert_eq!(write_value(&value), text, "{kind:?}");
         }
     }
@@ -263,13 +273,13 @@ mod tests {
     #[test]
     fn values_that_do_not_fit_are_refused_with_a_reason() {
         assert!(
-            read_value(Kind::DateTimes(Expect::Any), "2024").is_err(),
+            read_value(Kind::DateTimes(Expect::Any), "2024".into()).is_err(),
             "reduced dates are vCard-only"
         );
-        let date_time = read_value(Kind::DateTimes(Expect::Date), "20240105T090000").unwrap();
+        let date_time = read_value(Kind::DateTimes(Expect::Date), "20240105T090000".into()).unwrap();
         assert!(date_form_mismatch(Kind::DateTimes(Expect::Date), &date_time).is_some());
         assert!(date_form_mismatch(Kind::DateTimes(Expect::DateTime), &date_time).is_none());
-        assert!(read_value(Kind::Integer, "").is_err());
-        assert!(read_value(Kind::Recur, "BYDAY=MO").is_err());
+        assert!(read_value(Kind::Integer, String::new()).is_err());
+        assert!(read_value(Kind::Recur, "BYDAY=MO".into()).is_err());
     }
 }
