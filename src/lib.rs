@@ -9,7 +9,11 @@
 //! - [`universal`]: the universal record model and change transactions.
 //! - [`adapters`]: vCard, iCalendar, CSV and JSON formats to and from the model.
 //! - [`store`]: persistence on SQLite (embedded default) or PostgreSQL.
+//! - [`server`]: the HTTP server (axum): auth, discovery, CardDAV/CalDAV.
+//! - [`config`]: the server's typed configuration (file, environment, flags).
 
 pub mod adapters;
+pub mod config;
+pub mod server;
 pub mod store;
 pub mod universal;
