@@ -59,20 +59,24 @@ async fn serve(config: Config) -> Result<()> {
     std::fs::create_dir_all(&config.data).with_context(|| format!("data directory {}", config.data.display()))?;
     let store = StorageArgs::open(&config).await?;
     if let Some(admin) = accounts::ensure_admin(&store, &config.initial_password_file()).await? {
-        println!("Created the administrator account (this password is shown only once):");
-        println!("  user:     {}", admin.name);
-        println!("  password: {}", admin.password);
-        println!("  (also written to {}, readable only by you)", admin.file.display());
-        println!("Add users with: pimgate user add NAME");
+        say(&format!(
+            "Created the administrator account (this password is shown only once):\n  \
+             user:     {}\n  password: {}\n  (also written to {}, readable only by you)\n\
+             Add users with: pimgate user add NAME",
+            admin.name,
+            admin.password,
+            admin.file.display()
+        ));
     }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
     let addr = listener.local_addr()?;
     let state = AppState::new(config, store.clone())?;
+    let shutdown = shutdown_signal()?;
     print_client_urls(addr, state.tls_enabled());
     tracing::info!(%addr, tls = state.tls_enabled(), "serving");
-    server::run(listener, state, shutdown_signal()).await?;
+    server::run(listener, state, shutdown).await?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -81,40 +85,47 @@ async fn serve(config: Config) -> Result<()> {
 fn print_client_urls(addr: SocketAddr, tls: bool) {
     let scheme = if tls { "https" } else { "http" };
     let base = format!("{scheme}://{addr}");
-    println!("pimgate {} listening on {base}/", env!("CARGO_PKG_VERSION"));
+    say(&format!("pimgate {} listening on {base}/", env!("CARGO_PKG_VERSION")));
     if addr.ip().is_unspecified() {
-        println!(
+        say(&format!(
             "  (all interfaces: use this machine's name or address in place of {})",
             addr.ip()
-        );
+        ));
     }
-    println!("Point clients at {base}/ (or {base}/.well-known/carddav and {base}/.well-known/caldav)");
+    say(&format!(
+        "Point clients at {base}/ (or {base}/.well-known/carddav and {base}/.well-known/caldav)"
+    ));
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!(%error, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
+/// Prints a line to stdout; a closed stdout (a supervisor that stopped
+/// reading) must not stop the server, so write errors are ignored.
+fn say(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}").and_then(|()| out.flush());
+}
+
+/// Registers for Ctrl-C and SIGTERM now — before the banner says the
+/// server is up, so an early signal is a clean stop, not a kill — and
+/// returns a future that resolves on either.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt()).context("listening for Ctrl-C")?;
+        let mut terminate = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => tracing::info!("Ctrl-C: shutting down"),
+                _ = terminate.recv() => tracing::info!("SIGTERM: shutting down"),
             }
-            Err(error) => {
-                tracing::error!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
+        })
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => tracing::info!("Ctrl-C: shutting down"),
-        () = terminate => tracing::info!("SIGTERM: shutting down"),
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("Ctrl-C: shutting down");
+        })
     }
 }
