@@ -10,9 +10,12 @@
 //! - [`adapters`]: vCard, iCalendar, CSV and JSON formats to and from the model.
 //! - [`engine`]: the delta engine: diff, apply and merge of records, field by field.
 //! - [`store`]: persistence on SQLite (embedded default) or PostgreSQL.
-//! - [`server`]: CardDAV/CalDAV over HTTP; its DAV XML layer is `server::dav::xml`.
+//! - [`server`]: the HTTP server (axum): auth, discovery, CardDAV/CalDAV
+//!   (its XML layer is `server::dav::xml`).
+//! - [`config`]: the server's typed configuration (file, environment, flags).
 
 pub mod adapters;
+pub mod config;
 pub mod engine;
 pub mod server;
 pub mod store;

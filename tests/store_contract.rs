@@ -5,8 +5,8 @@ mod common;
 
 use common::stores::{self, TestStore};
 use pimgate::store::{
-    Access, Accounts, ChangeLog, Collection, CollectionKind, Device, Expected, Locks, ObjectStore, ObjectWrite,
-    StoreError, User,
+    Access, Accounts, AppPassword, ChangeLog, Collection, CollectionKind, Device, Expected, Locks, ObjectStore,
+    ObjectWrite, StoreError, User,
 };
 use pimgate::universal::{
     ChangeTransaction, CollectionId, Component, ComponentName, DeviceId, ETag, ObjectName, Op, Prop, PropName, Record,
@@ -425,6 +425,72 @@ async fn reopening_keeps_everything(s: TestStore) {
     assert_eq!(reopened.changes_since(&id, Seq(0), 10).await.unwrap().changes.len(), 1);
 }
 
+fn app_password(id: &str, label: &str, at: i64) -> AppPassword {
+    AppPassword {
+        id: id.into(),
+        user: "alice".into(),
+        label: label.into(),
+        password_hash: format!("$argon2id$fake-{id}"),
+        created_at: Timestamp(T0.0 + at),
+        revoked_at: None,
+    }
+}
+
+async fn app_passwords_create_list_revoke(s: TestStore) {
+    setup(&s).await;
+    let store = &s.store;
+    let phone = app_password("p1", "phone", 1);
+    store.create_app_password(&phone).await.unwrap();
+    store
+        .create_app_password(&app_password("p2", "laptop", 2))
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            store.create_app_password(&app_password("p3", "phone", 3)).await,
+            Err(StoreError::AlreadyExists(_))
+        ),
+        "a label is unique among a user's active app passwords"
+    );
+    let mut ghost = app_password("p4", "x", 4);
+    ghost.user = "nobody".into();
+    assert!(matches!(
+        store.create_app_password(&ghost).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let listed = store.list_app_passwords("alice").await.unwrap();
+    assert_eq!(listed, vec![phone.clone(), app_password("p2", "laptop", 2)]);
+
+    let revoked_at = Timestamp(T0.0 + 10);
+    store.revoke_app_password("alice", "phone", revoked_at).await.unwrap();
+    assert!(
+        matches!(
+            store.revoke_app_password("alice", "phone", revoked_at).await,
+            Err(StoreError::NotFound(_))
+        ),
+        "revoking twice finds no active password"
+    );
+    store.revoke_app_password("alice", "p2", revoked_at).await.unwrap();
+    let listed = store.list_app_passwords("alice").await.unwrap();
+    assert!(
+        listed
+            .iter()
+            .all(|p| p.revoked_at == Some(revoked_at) && !p.is_active())
+    );
+    store
+        .create_app_password(&app_password("p5", "phone", 5))
+        .await
+        .expect("a revoked label can be used again");
+    assert_eq!(store.list_app_passwords("alice").await.unwrap().len(), 3);
+    assert!(store.list_app_passwords("bob").await.unwrap().is_empty());
+
+    store.delete_user("alice").await.unwrap();
+    assert!(
+        store.list_app_passwords("alice").await.unwrap().is_empty(),
+        "deleting a user deletes their app passwords"
+    );
+}
+
 macro_rules! contract {
     ($($check:ident),* $(,)?) => {
         mod sqlite {
@@ -450,6 +516,7 @@ macro_rules! contract {
 
 contract!(
     accounts_and_grants,
+    app_passwords_create_list_revoke,
     objects_and_preconditions,
     batches_are_all_or_nothing,
     change_log_positions_and_retention,

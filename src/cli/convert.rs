@@ -118,8 +118,10 @@ mod tests {
 
     fn convert_args(argv: &[&str]) -> Result<ConvertArgs, clap::Error> {
         let cli = Cli::try_parse_from(["pimgate", "convert"].iter().chain(argv))?;
-        let Command::Convert(args) = cli.command;
-        Ok(args)
+        match cli.command {
+            Command::Convert(args) => Ok(args),
+            other => panic!("`convert` parsed as {other:?}"),
+        }
     }
 
     #[test]

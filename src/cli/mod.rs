@@ -6,6 +6,9 @@
 //! output), with `pimgate: <what>: <why>` on stderr; 2 a usage error (clap).
 
 mod convert;
+mod serve;
+mod storage;
+mod user;
 
 use std::process::ExitCode;
 
@@ -19,12 +22,17 @@ pub struct Cli {
     command: Command,
 }
 
-/// The subcommands. `serve`, `import`, `export`, `user`, `device` and `sync`
-/// join `convert` here as the server, store and device agent are built.
+/// The subcommands. `import`, `export`, `device` and `sync` join these as
+/// the engine and device agent are built; every command that touches
+/// storage flattens [`storage::StorageArgs`].
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Convert contacts or calendars between vCard, iCalendar, CSV and JSON formats.
     Convert(convert::ConvertArgs),
+    /// Serve CardDAV/CalDAV (creates user `admin` on first start).
+    Serve(serve::ServeArgs),
+    /// Manage users and their app passwords.
+    User(user::UserArgs),
 }
 
 /// Runs the command line; clap exits by itself (status 2) on usage errors.
@@ -32,6 +40,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Convert(args) => convert::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::User(args) => user::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,118 @@
-//! The HTTP server: CardDAV/CalDAV (RFC 4918, RFC 6352, RFC 4791), the native
-//! sync API and the admin console, on top of the engine. The only layer that
-//! knows HTTP and DAV XML.
+//! The HTTP server (axum on hyper): state, routes, the accept loop with
+//! optional TLS, graceful shutdown. CardDAV/CalDAV lives in `dav/` (its
+//! XML layer in `dav::xml`); this
+//! module owns what every request passes through — limits, tracing,
+//! authentication ([`auth`]), the URL space ([`paths`]) and discovery.
+//!
+//! Entry point: [`run`]`(listener, state, shutdown)`; tests bind
+//! `127.0.0.1:0` and pass any future as `shutdown`.
 
+pub mod accounts;
+pub mod auth;
 pub mod dav;
+pub mod discovery;
+pub mod error;
+pub mod password;
+pub mod paths;
+pub mod proxy;
+mod serve;
+pub mod throttle;
+pub mod tls;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{any, get, options};
+use tokio_rustls::TlsAcceptor;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::store::SqlStore;
+
+pub use auth::AuthUser;
+pub use error::ServerError;
+pub use serve::run;
+
+/// What every handler can reach: configuration, store, authenticator.
+/// Cheap to clone (one `Arc`).
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("listen", &self.0.config.listen)
+            .field("tls", &self.tls_enabled())
+            .finish_non_exhaustive()
+    }
+}
+
+struct Inner {
+    config: Config,
+    store: SqlStore,
+    auth: auth::Authenticator,
+    tls: Option<TlsAcceptor>,
+}
+
+impl AppState {
+    /// State for a validated configuration; loads the TLS certificate and
+    /// key when the configuration names them.
+    pub fn new(config: Config, store: SqlStore) -> Result<AppState, tls::TlsError> {
+        let tls = match (&config.tls.cert, &config.tls.key) {
+            (Some(cert), Some(key)) => Some(tls::acceptor(cert, key)?),
+            _ => None,
+        };
+        let auth = auth::Authenticator::new(store.clone(), &config.auth);
+        Ok(AppState(Arc::new(Inner {
+            config,
+            store,
+            auth,
+            tls,
+        })))
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    pub fn store(&self) -> &SqlStore {
+        &self.0.store
+    }
+
+    pub fn auth(&self) -> &auth::Authenticator {
+        &self.0.auth
+    }
+
+    /// Whether connections are served over TLS.
+    pub fn tls_enabled(&self) -> bool {
+        self.0.tls.is_some()
+    }
+
+    fn tls(&self) -> Option<&TlsAcceptor> {
+        self.0.tls.as_ref()
+    }
+}
+
+/// Every route, with the body limit (413) and request tracing around them.
+pub fn router(state: AppState) -> Router {
+    let body_limit = usize::try_from(state.config().limits.request_body_bytes).unwrap_or(usize::MAX);
+    Router::new()
+        .route("/", get(discovery::landing))
+        .route("/healthz", get(discovery::healthz))
+        .route("/account", get(discovery::account))
+        .route("/.well-known/carddav", any(discovery::well_known))
+        .route("/.well-known/caldav", any(discovery::well_known))
+        .route("/dav", options(discovery::dav_options))
+        .route("/dav/", options(discovery::dav_options))
+        .route("/dav/{*path}", options(discovery::dav_options))
+        // dav routes are added here
+        .fallback(discovery::not_found)
+        // Content-Length over the limit: 413 before any handler runs;
+        // chunked bodies are cut off at the limit while being read.
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

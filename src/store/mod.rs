@@ -121,6 +121,21 @@ pub trait Accounts {
     fn set_password_hash(&self, name: &str, hash: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn delete_user(&self, name: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Stores a new app password; [`StoreError::AlreadyExists`] when the
+    /// user has an active one with the same label, [`StoreError::NotFound`]
+    /// when the user does not exist.
+    fn create_app_password(&self, password: &AppPassword) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Every app password of `user`, revoked ones too, oldest first.
+    fn list_app_passwords(&self, user: &str) -> impl Future<Output = Result<Vec<AppPassword>, StoreError>> + Send;
+    /// Revokes the active app password of `user` whose id or label is
+    /// `id_or_label`; [`StoreError::NotFound`] when there is none.
+    fn revoke_app_password(
+        &self,
+        user: &str,
+        id_or_label: &str,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
     fn create_device(&self, device: &Device) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn device(&self, id: &DeviceId) -> impl Future<Output = Result<Option<Device>, StoreError>> + Send;
     fn list_devices(&self, user: &str) -> impl Future<Output = Result<Vec<Device>, StoreError>> + Send;

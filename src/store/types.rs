@@ -25,6 +25,27 @@ pub struct Device {
     pub revoked_at: Option<Timestamp>,
 }
 
+/// An app password: a separate secret for one client of a user, stored
+/// only as an argon2id hash (PHC string), revocable on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppPassword {
+    /// Random id, shown in listings and used to revoke.
+    pub id: String,
+    pub user: String,
+    /// What the user called it ("iPhone", "Thunderbird at work").
+    pub label: String,
+    pub password_hash: String,
+    pub created_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+impl AppPassword {
+    /// Not revoked.
+    pub fn is_active(&self) -> bool {
+        self.revoked_at.is_none()
+    }
+}
+
 /// What a collection holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

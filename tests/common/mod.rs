@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod renderer;
+pub mod server;
 pub mod stores;
 
 use std::path::PathBuf;

@@ -3,8 +3,8 @@
 use sqlx::Row;
 
 use super::SqlStore;
-use super::rows::{self, COLLECTION_COLUMNS, unique_violation};
-use crate::store::{Access, Accounts, Collection, Device, StoreError, User};
+use super::rows::{self, APP_PASSWORD_COLUMNS, COLLECTION_COLUMNS, unique_violation};
+use crate::store::{Access, Accounts, AppPassword, Collection, Device, StoreError, User};
 use crate::universal::{CollectionId, DeviceId, Timestamp};
 
 fn not_found_if_none(affected: u64, what: impl FnOnce() -> String) -> Result<(), StoreError> {
@@ -57,6 +57,52 @@ impl Accounts for SqlStore {
             .execute(&self.pool)
             .await?;
         not_found_if_none(done.rows_affected(), || format!("user {name}"))
+    }
+
+    async fn create_app_password(&self, p: &AppPassword) -> Result<(), StoreError> {
+        sqlx::query(&format!(
+            "INSERT INTO app_passwords ({APP_PASSWORD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
+        ))
+        .bind(&p.id)
+        .bind(&p.user)
+        .bind(&p.label)
+        .bind(&p.password_hash)
+        .bind(p.created_at.0)
+        .bind(p.revoked_at.map(|t| t.0))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                StoreError::NotFound(format!("user {}", p.user))
+            }
+            _ => unique_violation(e, || format!("app password {:?} of {}", p.label, p.user)),
+        })?;
+        Ok(())
+    }
+
+    async fn list_app_passwords(&self, user: &str) -> Result<Vec<AppPassword>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {APP_PASSWORD_COLUMNS} FROM app_passwords WHERE user_name = $1 ORDER BY created_at, id"
+        ))
+        .bind(user)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::app_password).collect()
+    }
+
+    async fn revoke_app_password(&self, user: &str, id_or_label: &str, at: Timestamp) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE app_passwords SET revoked_at = $3 \
+             WHERE user_name = $1 AND (id = $2 OR label = $2) AND revoked_at IS NULL",
+        )
+        .bind(user)
+        .bind(id_or_label)
+        .bind(at.0)
+        .execute(&self.pool)
+        .await?;
+        not_found_if_none(done.rows_affected(), || {
+            format!("active app password {id_or_label:?} of {user}")
+        })
     }
 
     async fn create_device(&self, device: &Device) -> Result<(), StoreError> {

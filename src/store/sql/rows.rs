@@ -3,7 +3,9 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::store::{Collection, CollectionKind, Device, LoggedChange, ObjectSummary, StoreError, StoredObject, User};
+use crate::store::{
+    AppPassword, Collection, CollectionKind, Device, LoggedChange, ObjectSummary, StoreError, StoredObject, User,
+};
 use crate::universal::{
     ChangeTransaction, CollectionId, DeviceId, ETag, ObjectName, Op, Record, Seq, Timestamp, TxId, Uid, Version,
 };
@@ -83,6 +85,19 @@ pub(super) fn user(row: &AnyRow) -> Result<User, StoreError> {
         name: row.try_get("name")?,
         password_hash: row.try_get("password_hash")?,
         created_at: Timestamp(row.try_get("created_at")?),
+    })
+}
+
+pub(super) const APP_PASSWORD_COLUMNS: &str = "id, user_name, label, password_hash, created_at, revoked_at";
+
+pub(super) fn app_password(row: &AnyRow) -> Result<AppPassword, StoreError> {
+    Ok(AppPassword {
+        id: row.try_get("id")?,
+        user: row.try_get("user_name")?,
+        label: row.try_get("label")?,
+        password_hash: row.try_get("password_hash")?,
+        created_at: Timestamp(row.try_get("created_at")?),
+        revoked_at: row.try_get::<Option<i64>, _>("revoked_at")?.map(Timestamp),
     })
 }
 
