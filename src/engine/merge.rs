@@ -17,7 +17,15 @@
 //!    the other changes anything inside it, the sub-component survives with
 //!    that change. The removal is recorded as lost. A removal inside a
 //!    sub-component the other side removed is simply part of that removal.
-//! 5. **Adds never collide.** Properties both sides add are all kept (equal
+//! 5. **Identical twins are interchangeable.** When one side removes a
+//!    field (or keyless sub-component) that the other edits, and `base` holds
+//!    an identical twin of it (same content: two equal NOTEs, two equal
+//!    alarms) that neither side touches, the remover's version cannot be told
+//!    from one that removed the twin: the twin is removed, the edit kept, and
+//!    there is no conflict. Matching by content cannot know which of two
+//!    equal copies a client deleted; this rule makes the answer the one that
+//!    keeps both sides' intent.
+//! 6. **Adds never collide.** Properties both sides add are all kept (equal
 //!    ones once): ours keep the ids `diff` gave them, theirs are renumbered
 //!    above them, in order.
 //!
@@ -35,7 +43,7 @@ use crate::universal::{Action, Change, Component, ComponentSelector, FieldId, Fi
 use super::apply::{apply, find_component};
 use super::diff::diff;
 use super::error::EngineError;
-use super::matching::same_component;
+use super::matching::{same_component, selectors};
 
 /// A merged record and the conflicts resolved on the way.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,7 +88,7 @@ pub fn merge(base: &Record, ours: &Record, theirs: &Record) -> Result<Merged, En
     let ours = diff(base, ours);
     let mut theirs = diff(base, theirs);
     renumber_adds(&mut theirs, first_free_after(base, &ours));
-    let mut merger = Merger::new(&ours, &theirs);
+    let mut merger = Merger::new(&base.root, &ours, &theirs);
     merger.run();
     let Merger {
         merged, mut conflicts, ..
@@ -173,23 +181,28 @@ fn edits_under(changes: &[Change], component: &[ComponentSelector]) -> bool {
 }
 
 struct Merger<'a> {
+    base: &'a Component,
     ours: &'a [Change],
     theirs: &'a [Change],
     theirs_index: HashMap<(&'a FieldPath, Target), usize>,
     theirs_handled: Vec<bool>,
     merged: Vec<Change>,
     conflicts: Vec<Conflict>,
+    /// Base fields and sub-components already removed in place of a twin.
+    twins_taken: Vec<FieldPath>,
 }
 
 impl<'a> Merger<'a> {
-    fn new(ours: &'a [Change], theirs: &'a [Change]) -> Self {
+    fn new(base: &'a Component, ours: &'a [Change], theirs: &'a [Change]) -> Self {
         Merger {
+            base,
             ours,
             theirs,
             theirs_index: index(theirs),
             theirs_handled: vec![false; theirs.len()],
             merged: Vec::new(),
             conflicts: Vec::new(),
+            twins_taken: Vec::new(),
         }
     }
 
@@ -226,12 +239,7 @@ impl<'a> Merger<'a> {
             && change.action == Action::Remove
             && edits_under(self.theirs, &change.path.components)
         {
-            return self.conflict(
-                &change.path,
-                MergeRule::EditBeatsDelete,
-                ConflictValue::Removed,
-                ConflictValue::Removed,
-            );
+            return self.component_removal_against_edit(&change.path);
         }
         self.merged.push(change.clone());
     }
@@ -247,12 +255,7 @@ impl<'a> Merger<'a> {
             && change.action == Action::Remove
             && edits_under(self.ours, &change.path.components)
         {
-            return self.conflict(
-                &change.path,
-                MergeRule::EditBeatsDelete,
-                ConflictValue::Removed,
-                ConflictValue::Removed,
-            );
+            return self.component_removal_against_edit(&change.path);
         }
         self.merged.push(change.clone());
     }
@@ -270,6 +273,89 @@ impl<'a> Merger<'a> {
         })
     }
 
+    /// One side sets a field the other removes: the set survives, and the
+    /// removal goes to an untouched identical twin (rule 5) or is recorded
+    /// as lost (rule 4).
+    fn set_against_removal(&mut self, set: &Change) {
+        self.merged.push(set.clone());
+        if let Some(twin) = self.field_twin(&set.path) {
+            return self.merged.push(removal(twin));
+        }
+        let kept = set.prop.clone().map_or(ConflictValue::Removed, ConflictValue::Prop);
+        self.conflict(&set.path, MergeRule::EditBeatsDelete, kept, ConflictValue::Removed);
+    }
+
+    /// One side removes a sub-component the other edits inside: the removal
+    /// goes to an untouched identical twin (rule 5), or the sub-component
+    /// survives and the removal is recorded as lost (rule 4; `merge` fills
+    /// in the kept value).
+    fn component_removal_against_edit(&mut self, path: &FieldPath) {
+        if let Some(twin) = self.component_twin(path) {
+            return self.merged.push(removal(twin));
+        }
+        self.conflict(
+            path,
+            MergeRule::EditBeatsDelete,
+            ConflictValue::Removed,
+            ConflictValue::Removed,
+        );
+    }
+
+    /// A base field with the same content as the one at `path`, in the same
+    /// component, that neither side changes and no other removal took.
+    fn field_twin(&mut self, path: &FieldPath) -> Option<FieldPath> {
+        let field = path.field?;
+        let component = find_component(self.base, &path.components)?;
+        let original = component.props.iter().find(|p| p.id() == field)?;
+        let candidates = component
+            .props
+            .iter()
+            .filter(|p| p.id() != field && p.same_content(original))
+            .map(|p| FieldPath {
+                components: path.components.clone(),
+                field: Some(p.id()),
+            });
+        self.take_twin(candidates)
+    }
+
+    /// A base sibling with the same content as the sub-component at `path`
+    /// that neither side changes (nor anything inside it) and no other
+    /// removal took.
+    fn component_twin(&mut self, path: &FieldPath) -> Option<FieldPath> {
+        let (selector, parent_path) = path.components.split_last()?;
+        let parent = find_component(self.base, parent_path)?;
+        let siblings = selectors(&parent.children);
+        let at = siblings.iter().position(|s| s == selector)?;
+        let original = &parent.children[at];
+        let candidates = parent
+            .children
+            .iter()
+            .zip(&siblings)
+            .enumerate()
+            .filter(|(i, (child, _))| *i != at && same_component(child, original))
+            .map(|(_, (_, sibling))| {
+                let mut components = parent_path.to_vec();
+                components.push(sibling.clone());
+                FieldPath {
+                    components,
+                    field: None,
+                }
+            });
+        self.take_twin(candidates)
+    }
+
+    fn take_twin(&mut self, mut candidates: impl Iterator<Item = FieldPath>) -> Option<FieldPath> {
+        let untouched =
+            |twin: &FieldPath| {
+                !self.ours.iter().chain(self.theirs).any(|c| {
+                    c.path == *twin || (twin.field.is_none() && c.path.components.starts_with(&twin.components))
+                })
+            };
+        let twin = candidates.find(|twin| untouched(twin) && !self.twins_taken.contains(twin))?;
+        self.twins_taken.push(twin.clone());
+        Some(twin)
+    }
+
     /// Ours and theirs changed the same target.
     fn pair(&mut self, ours: &Change, theirs: &Change) {
         let prop_of = |c: &Change| c.prop.clone().map_or(ConflictValue::Removed, ConflictValue::Prop);
@@ -280,24 +366,8 @@ impl<'a> Merger<'a> {
                 self.merged.push(theirs.clone());
                 self.conflict(&ours.path, MergeRule::TheirsWins, prop_of(theirs), prop_of(ours));
             }
-            (Action::Set, Action::Remove) => {
-                self.merged.push(ours.clone());
-                self.conflict(
-                    &ours.path,
-                    MergeRule::EditBeatsDelete,
-                    prop_of(ours),
-                    ConflictValue::Removed,
-                );
-            }
-            (Action::Remove, Action::Set) => {
-                self.merged.push(theirs.clone());
-                self.conflict(
-                    &ours.path,
-                    MergeRule::EditBeatsDelete,
-                    prop_of(theirs),
-                    ConflictValue::Removed,
-                );
-            }
+            (Action::Set, Action::Remove) => self.set_against_removal(ours),
+            (Action::Remove, Action::Set) => self.set_against_removal(theirs),
             (Action::Add, Action::Add) if same_add(ours, theirs) => self.merged.push(ours.clone()),
             (Action::Add, Action::Add) => {
                 self.merged.push(theirs.clone());
@@ -316,6 +386,15 @@ impl<'a> Merger<'a> {
             // Targets pair only like with like (see `target`).
             _ => self.merged.push(theirs.clone()),
         }
+    }
+}
+
+fn removal(path: FieldPath) -> Change {
+    Change {
+        path,
+        action: Action::Remove,
+        prop: None,
+        component: None,
     }
 }
 
