@@ -29,6 +29,10 @@
 //!    ones once): ours keep the ids `diff` gave them, theirs are renumbered
 //!    above them, in order.
 //!
+//! A vCard's `VERSION` is how the card was serialized, not a field
+//! ([`super::diff`] never reports it), so it never conflicts and the merged
+//! record keeps `base`'s.
+//!
 //! Every conflict is a [`Conflict`] naming the path, the rule, and the kept
 //! and lost values, so nothing is lost: the change log records them. Merge is
 //! deterministic (no hashing order reaches the output) and, by rule 3,
@@ -41,9 +45,12 @@ use serde::{Deserialize, Serialize};
 use crate::universal::{Action, Change, Component, ComponentSelector, FieldId, FieldPath, Prop, Record, SelectorKey};
 
 use super::apply::{apply, find_component};
+
+mod twins;
 use super::diff::diff;
 use super::error::EngineError;
-use super::matching::{same_component, selectors};
+use super::matching::same_component;
+use twins::Twins;
 
 /// A merged record and the conflicts resolved on the way.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,28 +188,25 @@ fn edits_under(changes: &[Change], component: &[ComponentSelector]) -> bool {
 }
 
 struct Merger<'a> {
-    base: &'a Component,
     ours: &'a [Change],
     theirs: &'a [Change],
     theirs_index: HashMap<(&'a FieldPath, Target), usize>,
     theirs_handled: Vec<bool>,
     merged: Vec<Change>,
     conflicts: Vec<Conflict>,
-    /// Base fields and sub-components already removed in place of a twin.
-    twins_taken: Vec<FieldPath>,
+    twins: Twins<'a>,
 }
 
 impl<'a> Merger<'a> {
     fn new(base: &'a Component, ours: &'a [Change], theirs: &'a [Change]) -> Self {
         Merger {
-            base,
             ours,
             theirs,
             theirs_index: index(theirs),
             theirs_handled: vec![false; theirs.len()],
             merged: Vec::new(),
             conflicts: Vec::new(),
-            twins_taken: Vec::new(),
+            twins: Twins::new(base, [ours, theirs]),
         }
     }
 
@@ -278,7 +282,7 @@ impl<'a> Merger<'a> {
     /// as lost (rule 4).
     fn set_against_removal(&mut self, set: &Change) {
         self.merged.push(set.clone());
-        if let Some(twin) = self.field_twin(&set.path) {
+        if let Some(twin) = self.twins.field(&set.path) {
             return self.merged.push(removal(twin));
         }
         let kept = set.prop.clone().map_or(ConflictValue::Removed, ConflictValue::Prop);
@@ -290,7 +294,7 @@ impl<'a> Merger<'a> {
     /// survives and the removal is recorded as lost (rule 4; `merge` fills
     /// in the kept value).
     fn component_removal_against_edit(&mut self, path: &FieldPath) {
-        if let Some(twin) = self.component_twin(path) {
+        if let Some(twin) = self.twins.component(path) {
             return self.merged.push(removal(twin));
         }
         self.conflict(
@@ -299,61 +303,6 @@ impl<'a> Merger<'a> {
             ConflictValue::Removed,
             ConflictValue::Removed,
         );
-    }
-
-    /// A base field with the same content as the one at `path`, in the same
-    /// component, that neither side changes and no other removal took.
-    fn field_twin(&mut self, path: &FieldPath) -> Option<FieldPath> {
-        let field = path.field?;
-        let component = find_component(self.base, &path.components)?;
-        let original = component.props.iter().find(|p| p.id() == field)?;
-        let candidates = component
-            .props
-            .iter()
-            .filter(|p| p.id() != field && p.same_content(original))
-            .map(|p| FieldPath {
-                components: path.components.clone(),
-                field: Some(p.id()),
-            });
-        self.take_twin(candidates)
-    }
-
-    /// A base sibling with the same content as the sub-component at `path`
-    /// that neither side changes (nor anything inside it) and no other
-    /// removal took.
-    fn component_twin(&mut self, path: &FieldPath) -> Option<FieldPath> {
-        let (selector, parent_path) = path.components.split_last()?;
-        let parent = find_component(self.base, parent_path)?;
-        let siblings = selectors(&parent.children);
-        let at = siblings.iter().position(|s| s == selector)?;
-        let original = &parent.children[at];
-        let candidates = parent
-            .children
-            .iter()
-            .zip(&siblings)
-            .enumerate()
-            .filter(|(i, (child, _))| *i != at && same_component(child, original))
-            .map(|(_, (_, sibling))| {
-                let mut components = parent_path.to_vec();
-                components.push(sibling.clone());
-                FieldPath {
-                    components,
-                    field: None,
-                }
-            });
-        self.take_twin(candidates)
-    }
-
-    fn take_twin(&mut self, mut candidates: impl Iterator<Item = FieldPath>) -> Option<FieldPath> {
-        let untouched =
-            |twin: &FieldPath| {
-                !self.ours.iter().chain(self.theirs).any(|c| {
-                    c.path == *twin || (twin.field.is_none() && c.path.components.starts_with(&twin.components))
-                })
-            };
-        let twin = candidates.find(|twin| untouched(twin) && !self.twins_taken.contains(twin))?;
-        self.twins_taken.push(twin.clone());
-        Some(twin)
     }
 
     /// Ours and theirs changed the same target.
