@@ -3,7 +3,8 @@
 //! diff, apply's path resolution) rests on these two decisions.
 //!
 //! Properties are matched in three passes, each taking the first unmatched
-//! candidate in document order so the outcome is deterministic:
+//! candidate in document order (pass 1b: the nearest in rank, then the
+//! first) so the outcome is deterministic:
 //! 1. identical content ([`Prop::same_content`]: semantic values, parameters in
 //!    any order) — at the same position (and the same rank among properties
 //!    of its name) first, then anywhere, preferring among identical twins the
@@ -104,7 +105,20 @@ pub(crate) fn match_props(prev: &[Prop], next: &[Prop]) -> Vec<PropMatch> {
 
 /// For each property, how many earlier properties share its name.
 fn name_ranks(props: &[Prop]) -> Vec<u32> {
-    // A short list beats hashing here: a component has few distinct names.
+    // A short list beats hashing for the few distinct names of a typical
+    // component; a map keeps a component with thousands of them linear.
+    const LIST_UP_TO: usize = 32;
+    if props.len() > LIST_UP_TO {
+        let mut seen: HashMap<&PropName, u32> = HashMap::new();
+        return props
+            .iter()
+            .map(|p| {
+                let count = seen.entry(p.name()).or_default();
+                *count += 1;
+                *count - 1
+            })
+            .collect();
+    }
     let mut seen: Vec<(&PropName, u32)> = Vec::new();
     props
         .iter()
@@ -327,6 +341,18 @@ mod tests {
             match_props(&prev, &next),
             [PropMatch::Same(2), PropMatch::Changed(1), PropMatch::Changed(0)]
         );
+    }
+
+    #[test]
+    fn name_ranks_count_earlier_same_named_props_in_both_representations() {
+        let small = [tel(&["a"], "1"), tel(&["b"], "2"), tel(&["c"], "3")];
+        assert_eq!(name_ranks(&small), [0, 1, 2]);
+        let mut many: Vec<Prop> = (0..40)
+            .map(|i| Prop::new(PropName::Other(format!("X-{}", i % 20)), Value::Raw(i.to_string())))
+            .collect();
+        many.push(tel(&[], "9"));
+        let ranks = name_ranks(&many);
+        assert_eq!((ranks[0], ranks[19], ranks[20], ranks[39], ranks[40]), (0, 0, 1, 1, 0));
     }
 
     #[test]
