@@ -3,10 +3,10 @@
 
 mod engine_support;
 
-use engine_support::edit::{EditOp, EditSpec, perform, plan};
-use engine_support::{Rng, canonical, content, record, renumbered, reserialized};
+use engine_support::edit::{EditOp, EditSpec, mutate, perform, plan};
+use engine_support::{Rng, alarm, canonical, contact, content, record, renumbered, reserialized};
 use pimgate::engine::{ConflictValue, MergeRule, align_ids, apply, diff, merge};
-use pimgate::universal::{Action, Record};
+use pimgate::universal::{Action, ComponentName, Date, DateTimeValue, Prop, PropName, Record, Time, Value};
 use proptest::prelude::*;
 
 /// `base` edited by a client and parsed afresh (ids 1..n, no raw bytes).
@@ -22,8 +22,39 @@ fn aligned(prev: &Record, next: &Record) -> Record {
     next
 }
 
+/// `record` as a client writing vCard `version` would send it (`None`: no VERSION line).
+fn in_vcard_version(record: &Record, version: Option<&str>) -> Record {
+    let mut record = renumbered(record);
+    record.root.props.retain(|p| p.name() != &PropName::Version);
+    if let Some(v) = version {
+        record
+            .root
+            .props
+            .insert(0, Prop::new(PropName::Version, Value::Text(v.into())));
+    }
+    renumbered(&record)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// RFC 6350 §6.7.9: a vCard's VERSION is how it was serialized, not
+    /// contact data. `diff` never reports it and `apply` keeps the target's,
+    /// so a client that re-serializes a card in another version (alongside
+    /// real edits) changes only what it edited.
+    #[test]
+    fn vcard_version_is_not_contact_data(seed in any::<u64>(), edit in any::<u64>(), v in 0usize..3) {
+        let a = contact(&mut Rng::new(seed));
+        let version = [Some("2.1"), Some("3.0"), None][v];
+        prop_assert!(diff(&a, &in_vcard_version(&a, version)).is_empty());
+        let (_, b) = edited(&a, &mut Rng::new(edit), EditSpec::IN_PLACE);
+        let b_other_version = in_vcard_version(&b, version);
+        let changes = diff(&a, &b_other_version);
+        prop_assert_eq!(&changes, &diff(&a, &b));
+        let applied = apply(&a, &changes).unwrap();
+        prop_assert_eq!(applied.root.prop(&PropName::Version), a.root.prop(&PropName::Version));
+        prop_assert_eq!(&applied, &aligned(&a, &b));
+    }
 
     #[test]
     fn diff_of_a_record_with_itself_is_empty(seed in any::<u64>()) {
@@ -153,4 +184,75 @@ proptest! {
         prop_assert!(matches!(&conflict.lost, ConflictValue::Prop(p) if *p.value() == value && p.id() == id));
         prop_assert!(matches!(&conflict.kept, ConflictValue::Prop(p) if *p.value() == other));
     }
+}
+
+/// The conflict laws set one field to `mutate(v)` on one side and
+/// `mutate(mutate(v))` on the other: that must never be `v` again (a
+/// UTC-OFFSET of 0 once went 0 → +0030 → 0, and theirs "changed" nothing).
+#[test]
+fn mutating_twice_never_restores_the_original() {
+    let day = Date {
+        year: Some(9000),
+        month: Some(1),
+        day: Some(1),
+    };
+    let time = Time {
+        hour: 23,
+        minute: 0,
+        second: 0,
+        utc: true,
+        offset_minutes: None,
+    };
+    let mut values = vec![
+        Value::UtcOffset(0),
+        Value::UtcOffset(-1800),
+        Value::UtcOffset(14 * 3600),
+        Value::DateTimes(vec![DateTimeValue::Date(day)]),
+        Value::DateTimes(vec![DateTimeValue::Time(time)]),
+        Value::Integer(-1),
+    ];
+    for seed in 0..64 {
+        record(seed)
+            .root
+            .walk(&mut |c| values.extend(c.props.iter().map(|p| p.value().clone())));
+    }
+    let mut rng = Rng::new(1);
+    for value in &values {
+        let once = mutate(value, &mut rng);
+        let twice = mutate(&once, &mut rng);
+        assert!(
+            once != *value && twice != *value && twice != once,
+            "{value:?} → {once:?} → {twice:?}"
+        );
+    }
+}
+
+/// `canonical` orders siblings by their JSON; raw bytes (which equality
+/// ignores) must not reach that order, or an unchanged alarm that kept its
+/// BEGIN/END bytes sorts apart from its freshly parsed twin.
+#[test]
+fn canonical_form_ignores_raw_bytes() {
+    let mut seed = 0;
+    let a = loop {
+        let r = record(seed);
+        if r.root.children.iter().any(|c| c.name() == &ComponentName::VEvent) {
+            break r;
+        }
+        seed += 1;
+    };
+    let mut with_raw = renumbered(&a);
+    let event = with_raw
+        .root
+        .children
+        .iter_mut()
+        .find(|c| c.name() == &ComponentName::VEvent)
+        .unwrap();
+    let mut empty = alarm(5, "x", None);
+    empty.props.clear();
+    empty.set_raw_delimiters(Some("BEGIN:VALARM\r\n".into()), Some("END:VALARM\r\n".into()));
+    event.children.push(empty);
+    event.children.push(alarm(10, "y", None));
+    let mut without_raw = with_raw.clone();
+    without_raw.clear_raw();
+    assert_eq!(canonical(&with_raw), canonical(&without_raw));
 }

@@ -10,17 +10,26 @@
 //! `apply(a, &diff(a, b))` equals `b` (ids aligned) whenever `b` placed its
 //! new fields that way, and equals it up to the order of properties and
 //! siblings always.
+//!
+//! A `VCARD` root keeps its own `VERSION` (RFC 6350 §6.7.9): a change that
+//! adds, sets or removes it, or that would put a `VERSION` in its place, is
+//! skipped, since the version is how the target was serialized, not contact
+//! data (see [`super::diff`]).
 
 use std::collections::{HashMap, HashSet};
 
-use crate::universal::{Action, Change, Component, ComponentSelector, FieldId, FieldPath, Prop, Record, SelectorKey};
+use crate::universal::{
+    Action, Change, Component, ComponentName, ComponentSelector, FieldId, FieldPath, Prop, Record, SelectorKey,
+};
 
+use super::diff::is_serialization_version;
 use super::error::{ChangeDefect, EngineError};
 use super::matching::selectors;
 
 /// The next version: `prev` with `changes` applied. Fails, naming the path,
 /// on a field id or component the record does not hold and on a malformed
-/// change; `prev` is never modified.
+/// change; `prev` is never modified. Changes of a vCard's `VERSION` are
+/// skipped: the target keeps its own (module documentation).
 pub fn apply(prev: &Record, changes: &[Change]) -> Result<Record, EngineError> {
     let mut plans: HashMap<Vec<usize>, NodePlan> = HashMap::new();
     let mut added_ids: Vec<(FieldId, &FieldPath)> = Vec::new();
@@ -60,6 +69,9 @@ fn plan<'c>(
         return plan_component(root, change, plans, added_ids);
     };
     let (indices, component) = resolve(root, &path.components, path)?;
+    if indices.is_empty() && touches_serialization_version(root, change, field) {
+        return Ok(());
+    }
     let position = || {
         component
             .props
@@ -90,6 +102,21 @@ fn plan<'c>(
         }
     }
     Ok(())
+}
+
+/// Whether a field change at the root adds, sets or removes a vCard's
+/// `VERSION`, or carries one.
+fn touches_serialization_version(root: &Component, change: &Change, field: FieldId) -> bool {
+    if root.name() != &ComponentName::VCard {
+        return false;
+    }
+    let carried = change.prop.as_ref().is_some_and(|p| is_serialization_version(root, p));
+    carried
+        || (change.action != Action::Add
+            && root
+                .props
+                .iter()
+                .any(|p| p.id() == field && is_serialization_version(root, p)))
 }
 
 fn plan_component<'c>(

@@ -5,8 +5,18 @@
 //! then its children, depth first — the order [`Record::assign_field_ids`]
 //! uses) over the matching of [`super::matching`], so the fresh id `diff`
 //! gives an added property is exactly the id `align_ids` gives it.
+//!
+//! A vCard's `VERSION` (RFC 6350 §6.7.9) is the serialization version the
+//! card was written in, not contact data: a client that re-serializes a 2.1
+//! card as 3.0 has not edited the contact, and a renderer writes the version
+//! it is asked for whatever the property says. So `diff` never reports the
+//! `VERSION` of a `VCARD` root (added, changed or removed), and `apply`
+//! keeps the target's ([`is_serialization_version`]). `align_ids` still
+//! numbers a new `VERSION`, and `diff` skips that id, so the two agree.
 
-use crate::universal::{Action, Change, Component, ComponentSelector, FieldId, FieldPath, Prop, Record};
+use crate::universal::{
+    Action, Change, Component, ComponentName, ComponentSelector, FieldId, FieldPath, Prop, PropName, Record,
+};
 
 use super::matching::{PropMatch, match_children, match_props};
 
@@ -24,6 +34,8 @@ use super::matching::{PropMatch, match_children, match_props};
 ///
 /// The roots are compared whatever their names: a record's root name is its
 /// kind (contact or calendar object) and is not something a change expresses.
+/// Nor is a vCard's serialization version: the `VERSION` of a `VCARD` root
+/// never appears in a diff (see the module documentation).
 /// Changes carry no raw bytes: they may be applied to a record of another format.
 pub fn diff(prev: &Record, next: &Record) -> Vec<Change> {
     let mut walk = Walk {
@@ -61,6 +73,14 @@ fn align_component(prev: &Component, next: &mut Component, ids: &mut FieldId) {
             None => fresh_ids(child, ids),
         }
     }
+}
+
+/// Whether `prop`, a property of the record root `root`, is the vCard
+/// `VERSION` (RFC 6350 §6.7.9): how the card was serialized, which no change
+/// expresses. Only a `VCARD` root's: iCalendar's `VERSION` (RFC 5545
+/// §3.7.4) names the object model and stays data.
+pub(crate) fn is_serialization_version(root: &Component, prop: &Prop) -> bool {
+    prop.name() == &PropName::Version && root.name() == &ComponentName::VCard
 }
 
 /// Numbers every property of a new component from `ids` on, depth first.
@@ -129,13 +149,25 @@ impl Walk {
     }
 
     fn component(&mut self, prev: &Component, next: &Component) {
+        // Matching pairs VERSION only with VERSION, so skipping it on both
+        // sides leaves every other field's change as it was.
+        let at_root = self.path.is_empty();
+        let skipped = |prop: &Prop| at_root && is_serialization_version(prev, prop);
         let matches = match_props(&prev.props, &next.props);
         let mut used = vec![false; prev.props.len()];
         for (prop, m) in next.props.iter().zip(matches) {
+            if let Some(i) = m.prev_index() {
+                used[i] = true;
+            }
             match m {
-                PropMatch::Same(i) => used[i] = true,
+                PropMatch::Same(_) => {}
+                _ if skipped(prop) => {
+                    if m == PropMatch::New {
+                        // align_ids numbers it: keep the fresh ids in step.
+                        take(&mut self.ids);
+                    }
+                }
                 PropMatch::Changed(i) => {
-                    used[i] = true;
                     let id = prev.props[i].id();
                     self.out.push(Change {
                         path: self.field(id),
@@ -155,7 +187,8 @@ impl Walk {
                 }
             }
         }
-        for (prop, _) in prev.props.iter().zip(&used).filter(|(_, used)| !**used) {
+        let removed = prev.props.iter().zip(&used).filter(|(p, used)| !**used && !skipped(p));
+        for (prop, _) in removed {
             self.out.push(Change {
                 path: self.field(prop.id()),
                 action: Action::Remove,

@@ -3,9 +3,12 @@
 //! diff, apply's path resolution) rests on these two decisions.
 //!
 //! Properties are matched in three passes, each taking the first unmatched
-//! candidate in document order so the outcome is deterministic:
+//! candidate in document order (pass 1b: the nearest in rank, then the
+//! first) so the outcome is deterministic:
 //! 1. identical content ([`Prop::same_content`]: semantic values, parameters in
-//!    any order) — at the same position first, then anywhere;
+//!    any order) — at the same position (and the same rank among properties
+//!    of its name) first, then anywhere, preferring among identical twins the
+//!    one of the nearest rank;
 //! 2. same name, group and `TYPE` set (RFC 6350 §5.6), value changed;
 //! 3. same name.
 //!
@@ -45,18 +48,30 @@ impl PropMatch {
 pub(crate) fn match_props(prev: &[Prop], next: &[Prop]) -> Vec<PropMatch> {
     let mut used = vec![false; prev.len()];
     let mut result = vec![PropMatch::New; next.len()];
-    // Pass 1a: unchanged in place — the common case, and O(n).
+    let (prev_ranks, next_ranks) = (name_ranks(prev), name_ranks(next));
+    // Pass 1a: unchanged in place — the common case, and O(n). The same
+    // rank among same-named properties too, or else an earlier one of its
+    // name was removed and this may be a later identical twin sliding into
+    // its place (two equal NOTEs, the first edited: the second stays the second).
     for (j, n) in next.iter().enumerate() {
-        if prev.get(j).is_some_and(|p| p.same_content(n)) {
+        if prev
+            .get(j)
+            .is_some_and(|p| prev_ranks[j] == next_ranks[j] && p.same_content(n))
+        {
             used[j] = true;
             result[j] = PropMatch::Same(j);
         }
     }
-    // Pass 1b: unchanged but moved.
+    // Pass 1b: unchanged but moved; among identical candidates, the one
+    // whose rank among same-named properties is nearest.
     for (j, n) in next.iter().enumerate() {
-        if result[j] == PropMatch::New
-            && let Some(i) = first_unused(prev, &used, |p| p.same_content(n))
-        {
+        if result[j] != PropMatch::New {
+            continue;
+        }
+        let nearest = (0..prev.len())
+            .filter(|&i| !used[i] && prev[i].same_content(n))
+            .min_by_key(|&i| prev_ranks[i].abs_diff(next_ranks[j]));
+        if let Some(i) = nearest {
             used[i] = true;
             result[j] = PropMatch::Same(i);
         }
@@ -86,6 +101,38 @@ pub(crate) fn match_props(prev: &[Prop], next: &[Prop]) -> Vec<PropMatch> {
         }
     }
     result
+}
+
+/// For each property, how many earlier properties share its name.
+fn name_ranks(props: &[Prop]) -> Vec<u32> {
+    // A short list beats hashing for the few distinct names of a typical
+    // component; a map keeps a component with thousands of them linear.
+    const LIST_UP_TO: usize = 32;
+    if props.len() > LIST_UP_TO {
+        let mut seen: HashMap<&PropName, u32> = HashMap::new();
+        return props
+            .iter()
+            .map(|p| {
+                let count = seen.entry(p.name()).or_default();
+                *count += 1;
+                *count - 1
+            })
+            .collect();
+    }
+    let mut seen: Vec<(&PropName, u32)> = Vec::new();
+    props
+        .iter()
+        .map(|p| match seen.iter_mut().find(|(name, _)| *name == p.name()) {
+            Some((_, count)) => {
+                *count += 1;
+                *count - 1
+            }
+            None => {
+                seen.push((p.name(), 1));
+                0
+            }
+        })
+        .collect()
 }
 
 fn first_unused(prev: &[Prop], used: &[bool], mut accept: impl FnMut(&Prop) -> bool) -> Option<usize> {
@@ -294,6 +341,18 @@ mod tests {
             match_props(&prev, &next),
             [PropMatch::Same(2), PropMatch::Changed(1), PropMatch::Changed(0)]
         );
+    }
+
+    #[test]
+    fn name_ranks_count_earlier_same_named_props_in_both_representations() {
+        let small = [tel(&["a"], "1"), tel(&["b"], "2"), tel(&["c"], "3")];
+        assert_eq!(name_ranks(&small), [0, 1, 2]);
+        let mut many: Vec<Prop> = (0..40)
+            .map(|i| Prop::new(PropName::Other(format!("X-{}", i % 20)), Value::Raw(i.to_string())))
+            .collect();
+        many.push(tel(&[], "9"));
+        let ranks = name_ranks(&many);
+        assert_eq!((ranks[0], ranks[19], ranks[20], ranks[39], ranks[40]), (0, 0, 1, 1, 0));
     }
 
     #[test]

@@ -17,9 +17,21 @@
 //!    the other changes anything inside it, the sub-component survives with
 //!    that change. The removal is recorded as lost. A removal inside a
 //!    sub-component the other side removed is simply part of that removal.
-//! 5. **Adds never collide.** Properties both sides add are all kept (equal
+//! 5. **Identical twins are interchangeable.** When one side removes a
+//!    field (or keyless sub-component) that the other edits, and `base` holds
+//!    an identical twin of it (same content: two equal NOTEs, two equal
+//!    alarms) that neither side touches, the remover's version cannot be told
+//!    from one that removed the twin: the twin is removed, the edit kept, and
+//!    there is no conflict. Matching by content cannot know which of two
+//!    equal copies a client deleted; this rule makes the answer the one that
+//!    keeps both sides' intent.
+//! 6. **Adds never collide.** Properties both sides add are all kept (equal
 //!    ones once): ours keep the ids `diff` gave them, theirs are renumbered
 //!    above them, in order.
+//!
+//! A vCard's `VERSION` is how the card was serialized, not a field
+//! ([`super::diff`] never reports it), so it never conflicts and the merged
+//! record keeps `base`'s.
 //!
 //! Every conflict is a [`Conflict`] naming the path, the rule, and the kept
 //! and lost values, so nothing is lost: the change log records them. Merge is
@@ -33,9 +45,12 @@ use serde::{Deserialize, Serialize};
 use crate::universal::{Action, Change, Component, ComponentSelector, FieldId, FieldPath, Prop, Record, SelectorKey};
 
 use super::apply::{apply, find_component};
+
+mod twins;
 use super::diff::diff;
 use super::error::EngineError;
 use super::matching::same_component;
+use twins::Twins;
 
 /// A merged record and the conflicts resolved on the way.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,7 +95,7 @@ pub fn merge(base: &Record, ours: &Record, theirs: &Record) -> Result<Merged, En
     let ours = diff(base, ours);
     let mut theirs = diff(base, theirs);
     renumber_adds(&mut theirs, first_free_after(base, &ours));
-    let mut merger = Merger::new(&ours, &theirs);
+    let mut merger = Merger::new(&base.root, &ours, &theirs);
     merger.run();
     let Merger {
         merged, mut conflicts, ..
@@ -179,10 +194,11 @@ struct Merger<'a> {
     theirs_handled: Vec<bool>,
     merged: Vec<Change>,
     conflicts: Vec<Conflict>,
+    twins: Twins<'a>,
 }
 
 impl<'a> Merger<'a> {
-    fn new(ours: &'a [Change], theirs: &'a [Change]) -> Self {
+    fn new(base: &'a Component, ours: &'a [Change], theirs: &'a [Change]) -> Self {
         Merger {
             ours,
             theirs,
@@ -190,6 +206,7 @@ impl<'a> Merger<'a> {
             theirs_handled: vec![false; theirs.len()],
             merged: Vec::new(),
             conflicts: Vec::new(),
+            twins: Twins::new(base, [ours, theirs]),
         }
     }
 
@@ -226,12 +243,7 @@ impl<'a> Merger<'a> {
             && change.action == Action::Remove
             && edits_under(self.theirs, &change.path.components)
         {
-            return self.conflict(
-                &change.path,
-                MergeRule::EditBeatsDelete,
-                ConflictValue::Removed,
-                ConflictValue::Removed,
-            );
+            return self.component_removal_against_edit(&change.path);
         }
         self.merged.push(change.clone());
     }
@@ -247,12 +259,7 @@ impl<'a> Merger<'a> {
             && change.action == Action::Remove
             && edits_under(self.ours, &change.path.components)
         {
-            return self.conflict(
-                &change.path,
-                MergeRule::EditBeatsDelete,
-                ConflictValue::Removed,
-                ConflictValue::Removed,
-            );
+            return self.component_removal_against_edit(&change.path);
         }
         self.merged.push(change.clone());
     }
@@ -270,6 +277,34 @@ impl<'a> Merger<'a> {
         })
     }
 
+    /// One side sets a field the other removes: the set survives, and the
+    /// removal goes to an untouched identical twin (rule 5) or is recorded
+    /// as lost (rule 4).
+    fn set_against_removal(&mut self, set: &Change) {
+        self.merged.push(set.clone());
+        if let Some(twin) = self.twins.field(&set.path) {
+            return self.merged.push(removal(twin));
+        }
+        let kept = set.prop.clone().map_or(ConflictValue::Removed, ConflictValue::Prop);
+        self.conflict(&set.path, MergeRule::EditBeatsDelete, kept, ConflictValue::Removed);
+    }
+
+    /// One side removes a sub-component the other edits inside: the removal
+    /// goes to an untouched identical twin (rule 5), or the sub-component
+    /// survives and the removal is recorded as lost (rule 4; `merge` fills
+    /// in the kept value).
+    fn component_removal_against_edit(&mut self, path: &FieldPath) {
+        if let Some(twin) = self.twins.component(path) {
+            return self.merged.push(removal(twin));
+        }
+        self.conflict(
+            path,
+            MergeRule::EditBeatsDelete,
+            ConflictValue::Removed,
+            ConflictValue::Removed,
+        );
+    }
+
     /// Ours and theirs changed the same target.
     fn pair(&mut self, ours: &Change, theirs: &Change) {
         let prop_of = |c: &Change| c.prop.clone().map_or(ConflictValue::Removed, ConflictValue::Prop);
@@ -280,24 +315,8 @@ impl<'a> Merger<'a> {
                 self.merged.push(theirs.clone());
                 self.conflict(&ours.path, MergeRule::TheirsWins, prop_of(theirs), prop_of(ours));
             }
-            (Action::Set, Action::Remove) => {
-                self.merged.push(ours.clone());
-                self.conflict(
-                    &ours.path,
-                    MergeRule::EditBeatsDelete,
-                    prop_of(ours),
-                    ConflictValue::Removed,
-                );
-            }
-            (Action::Remove, Action::Set) => {
-                self.merged.push(theirs.clone());
-                self.conflict(
-                    &ours.path,
-                    MergeRule::EditBeatsDelete,
-                    prop_of(theirs),
-                    ConflictValue::Removed,
-                );
-            }
+            (Action::Set, Action::Remove) => self.set_against_removal(ours),
+            (Action::Remove, Action::Set) => self.set_against_removal(theirs),
             (Action::Add, Action::Add) if same_add(ours, theirs) => self.merged.push(ours.clone()),
             (Action::Add, Action::Add) => {
                 self.merged.push(theirs.clone());
@@ -316,6 +335,15 @@ impl<'a> Merger<'a> {
             // Targets pair only like with like (see `target`).
             _ => self.merged.push(theirs.clone()),
         }
+    }
+}
+
+fn removal(path: FieldPath) -> Change {
+    Change {
+        path,
+        action: Action::Remove,
+        prop: None,
+        component: None,
     }
 }
 

@@ -271,3 +271,137 @@ fn merge_adds_on_both_sides_are_all_kept_with_distinct_ids() {
     assert_eq!(ids, [1, 2, 3, 4, 5]);
     assert_eq!(merged.record.root.props.len(), 5, "the equal home number is added once");
 }
+
+fn with_version(mut record: Record, version: Option<&str>) -> Record {
+    record.root.props.retain(|p| p.name() != &PropName::Version);
+    if let Some(v) = version {
+        record.root.props.insert(0, text(PropName::Version, v));
+    }
+    Record::new(record.root, record.source)
+}
+
+#[test]
+fn rfc6350_6_7_9_vcard_version_is_serialization_not_contact_data() {
+    let v21 = with_version(contact(&[("work", "1")]), Some("2.1"));
+    let v30 = with_version(contact(&[("work", "1")]), Some("3.0"));
+    let bare = with_version(contact(&[("work", "1")]), None);
+    for (a, b) in [(&v21, &v30), (&v30, &v21), (&bare, &v30), (&v30, &bare)] {
+        assert!(diff(a, b).is_empty(), "{:?}", diff(a, b));
+    }
+    // A change that does name VERSION (from an older peer) leaves the target's.
+    let set = Change {
+        path: FieldPath::root_field(FieldId(1)),
+        action: Action::Set,
+        prop: Some(text(PropName::Version, "3.0").with_id(FieldId(1))),
+        component: None,
+    };
+    assert_eq!(apply(&v21, &[set]).unwrap(), v21);
+    // An iCalendar VERSION (RFC 5545 §3.7.4) names the model: still data.
+    let mut ical = event(&[]);
+    ical.root.props[0].set_value(Value::Text("3.0".into()));
+    assert_eq!(diff(&event(&[]), &ical).len(), 1);
+}
+
+#[test]
+fn a_skipped_new_vcard_version_keeps_diff_and_align_ids_numbering_in_step() {
+    let bare = with_version(contact(&[("work", "1")]), None);
+    let mut next = with_version(contact(&[("work", "1")]), Some("3.0"));
+    next.root.props.push(text(PropName::Note, "new"));
+    let changes = diff(&bare, &next);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    let aligned = aligned(&bare, next);
+    let note = aligned.root.props.iter().find(|p| p.name() == &PropName::Note).unwrap();
+    assert_eq!(changes[0].path.field, Some(note.id()));
+}
+
+#[test]
+fn merge_removing_one_of_two_identical_fields_spares_the_one_the_other_side_edited() {
+    let mut base = contact(&[("work", "1")]);
+    base.root.props.push(text(PropName::Note, "same"));
+    base.root.props.push(text(PropName::Note, "same"));
+    let base = Record::new(base.root, base.source);
+    // Ours edits the second NOTE; theirs deletes the first: one NOTE is left,
+    // and by content alone it could be either.
+    let mut ours = base.clone();
+    ours.root.props[4].set_value(Value::Text("edited".into()));
+    let mut theirs = base.clone();
+    theirs.root.props.remove(3);
+    for (x, y) in [(&ours, &theirs), (&theirs, &ours)] {
+        let merged = merge(&base, x, y).unwrap();
+        assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+        let notes: Vec<_> = merged.record.root.props_named(&PropName::Note).collect();
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].value().as_text(), Some("edited"));
+    }
+}
+
+#[test]
+fn merge_removing_one_of_two_identical_alarms_spares_the_one_the_other_side_edited() {
+    let alarm = || {
+        let mut c = Component::new(ComponentName::VAlarm);
+        c.props.push(text(PropName::Action, "DISPLAY"));
+        c.props.push(text(PropName::Description, "ping"));
+        c
+    };
+    let mut base = event(&[]);
+    base.root.children[0].children = vec![alarm(), alarm()];
+    let base = Record::new(base.root, base.source);
+    let mut ours = base.clone();
+    ours.root.children[0].children[1].props[1].set_value(Value::Text("edited".into()));
+    let mut theirs = base.clone();
+    theirs.root.children[0].children.remove(0);
+    for (x, y) in [(&ours, &theirs), (&theirs, &ours)] {
+        let merged = merge(&base, x, y).unwrap();
+        assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+        let alarms = &merged.record.root.children[0].children;
+        assert_eq!(alarms.len(), 1);
+        assert_eq!(alarms[0].props[1].value().as_text(), Some("edited"));
+    }
+}
+
+#[test]
+fn merge_twin_rule_needs_an_untouched_twin() {
+    // Both copies touched (one edited, one removed by the same side that
+    // removes): no twin to stand in, so edit beats delete as before.
+    let mut base = contact(&[]);
+    base.root.props.push(text(PropName::Note, "same"));
+    base.root.props.push(text(PropName::Note, "same"));
+    let base = Record::new(base.root, base.source);
+    let mut ours = base.clone();
+    ours.root.props[2].set_value(Value::Text("edited".into()));
+    let mut theirs = base.clone();
+    theirs.root.props.truncate(2);
+    let merged = merge(&base, &ours, &theirs).unwrap();
+    assert_eq!(merged.conflicts.len(), 1, "{:?}", merged.conflicts);
+    assert_eq!(merged.conflicts[0].rule, MergeRule::EditBeatsDelete);
+    let notes: Vec<_> = merged.record.root.props_named(&PropName::Note).collect();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].value().as_text(), Some("edited"));
+}
+
+#[test]
+fn editing_the_first_of_two_identical_fields_is_a_set_on_the_first() {
+    let mut base = contact(&[("home", "1"), ("home", "2")]);
+    base.root.props.push(text(PropName::Note, "same"));
+    base.root.props.push(text(PropName::Note, "same"));
+    let base = Record::new(base.root, base.source);
+    // Another field's removal shifts the second NOTE into the first's place.
+    let mut next = base.clone();
+    next.root.props.remove(2);
+    next.root.props[3].set_value(Value::Text("edited".into()));
+    let changes = diff(&base, &next);
+    let set = changes.iter().find(|c| c.action == Action::Set).unwrap();
+    assert_eq!(set.path.field, Some(base.root.props[4].id()), "{changes:?}");
+    // So a merge with an edit of the second NOTE keeps both edits.
+    let mut ours = base.clone();
+    ours.root.props[5].set_value(Value::Text("ours".into()));
+    let merged = merge(&base, &ours, &next).unwrap();
+    assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+    let notes: Vec<_> = merged
+        .record
+        .root
+        .props_named(&PropName::Note)
+        .filter_map(|p| p.value().as_text())
+        .collect();
+    assert_eq!(notes, ["edited", "ours"]);
+}

@@ -134,12 +134,21 @@ fn is_identity(component: &Component, prop: &Prop) -> bool {
     }
 }
 
+/// Whether the site is a vCard's `VERSION`: how the card was serialized, not
+/// contact data, so no edit touches it (the engine ignores it by rule; see
+/// `vcard_version_is_not_contact_data` in `engine_laws.rs`).
+fn is_serialization_version(record: &Record, site: &Site) -> bool {
+    site.path.is_empty()
+        && record.root.name() == &ComponentName::VCard
+        && record.root.props[site.index].name() == &PropName::Version
+}
+
 /// Plans 1..=4 edit operations on `record`.
 pub fn plan(record: &Record, rng: &mut Rng, spec: EditSpec) -> Vec<EditOp> {
     let all = sites(record);
     let allowed: Vec<&Site> = all
         .iter()
-        .filter(|s| spec.parity.is_none_or(|p| s.id.0 % 2 == p))
+        .filter(|s| spec.parity.is_none_or(|p| s.id.0 % 2 == p) && !is_serialization_version(record, s))
         .collect();
     // (component path, name) pairs already touched, for the in-place rule.
     let mut touched: HashSet<(Vec<usize>, String)> = HashSet::new();

@@ -75,7 +75,9 @@ pub fn reserialized(record: &Record) -> Record {
                     .parts
                     .iter()
                     .rev()
-                    .map(|(k, v)| (k.to_lowercase(), v.to_lowercase()))
+                    // ASCII only: RFC 5545 §3.1 case-insensitivity is about
+                    // ASCII names; a non-ASCII letter's case is data.
+                    .map(|(k, v)| (k.to_ascii_lowercase(), v.to_ascii_lowercase()))
                     .collect();
                 prop.set_value(Value::Recur(Recur { parts }));
             }
@@ -88,7 +90,8 @@ pub fn reserialized(record: &Record) -> Record {
     record
 }
 
-/// An order-free form: properties sorted by field id, children by their JSON.
+/// An order-free form: properties sorted by field id, children by their JSON
+/// without raw bytes (which equality ignores, so the order must too).
 pub fn canonical(record: &Record) -> Component {
     fn sort(c: &Component) -> Component {
         let mut c = c.clone();
@@ -103,6 +106,8 @@ pub fn canonical(record: &Record) -> Component {
         c.children = children.into_iter().map(|(_, k)| k).collect();
         c
     }
+    let mut record = record.clone();
+    record.clear_raw();
     sort(&record.root)
 }
 

@@ -29,7 +29,10 @@ pub(super) fn new_prop(component: &Component, rng: &mut Rng) -> Prop {
     }
 }
 
-/// A different value of the same type.
+/// A different value of the same type; mutating it again never gives the
+/// original back (the conflict law sets one field to `mutate(v)` on one side
+/// and `mutate(mutate(v))` on the other), except for a BOOLEAN, which has
+/// only two values.
 pub fn mutate(value: &Value, rng: &mut Rng) -> Value {
     let token = rng.token();
     match value {
@@ -69,7 +72,8 @@ pub fn mutate(value: &Value, rng: &mut Rng) -> Value {
             Value::Recur(Recur { parts })
         }
         Value::Integer(n) => Value::Integer(n.wrapping_add(1)),
-        Value::UtcOffset(o) => Value::UtcOffset(if *o > 0 { o - 1800 } else { o + 1800 }),
+        // Half an hour later, within RFC 5545 §3.3.14's range (-12h..+14h).
+        Value::UtcOffset(o) => Value::UtcOffset(if *o < 14 * 3600 { o + 1800 } else { -12 * 3600 }),
         Value::Boolean(b) => Value::Boolean(!b),
         Value::Raw(s) => Value::Raw(format!("{s}{token}")),
     }
@@ -77,7 +81,7 @@ pub fn mutate(value: &Value, rng: &mut Rng) -> Value {
 
 fn shift(value: &DateTimeValue) -> DateTimeValue {
     let bump = |d: &pimgate::universal::Date| pimgate::universal::Date {
-        year: Some(d.year.map_or(2000, |y| if y < 9000 { y + 1 } else { y - 1 })),
+        year: Some(d.year.map_or(2000, |y| if y < 9000 { y + 1 } else { y - 1000 })),
         ..*d
     };
     match value {
