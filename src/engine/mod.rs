@@ -16,6 +16,8 @@
 //! - after `align_ids(a, &mut b)`, `apply(a, &diff(a, &b)) == b` up to the
 //!   order of properties and siblings, and exactly when `b` placed its new
 //!   fields where [`apply`] does (after the last same-named one);
+//! - the VERSION of a VCARD root is serialization, not data: `diff` never
+//!   reports it and `apply` keeps the target's;
 //! - merging edits to different fields keeps both; a same-field conflict is
 //!   resolved by the rules in [`merge`]'s module (theirs wins; edit beats
 //!   delete) and the losing value is recorded; merge is deterministic.
