@@ -4,10 +4,10 @@
 
 mod common;
 
-use common::renderer::AdapterRenderer;
 use common::stores::{self, TestStore};
 use pimgate::adapters::vcard;
 use pimgate::engine::{ConflictValue, Engine, EngineError, MergeRule, Precondition, PutObject, Written, etag_of};
+use pimgate::server::render::AdapterRenderer;
 use pimgate::store::{Accounts, ChangeLog, Collection, CollectionKind, Locks, ObjectStore, SqlStore, User};
 use pimgate::universal::{
     Action, ChangeTransaction, CollectionId, DeviceId, FieldPath, ObjectName, Op, PropName, Seq, Timestamp, TxId, Uid,

@@ -15,6 +15,7 @@ pub mod error;
 pub mod password;
 pub mod paths;
 pub mod proxy;
+pub mod render;
 mod serve;
 pub mod throttle;
 pub mod tls;
@@ -29,6 +30,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+use crate::engine::Engine;
 use crate::store::SqlStore;
 
 pub use auth::AuthUser;
@@ -52,6 +54,7 @@ impl std::fmt::Debug for AppState {
 struct Inner {
     config: Config,
     store: SqlStore,
+    engine: Engine<SqlStore>,
     auth: auth::Authenticator,
     tls: Option<TlsAcceptor>,
 }
@@ -67,6 +70,7 @@ impl AppState {
         let auth = auth::Authenticator::new(store.clone(), &config.auth);
         Ok(AppState(Arc::new(Inner {
             config,
+            engine: Engine::new(store.clone()),
             store,
             auth,
             tls,
@@ -83,6 +87,11 @@ impl AppState {
 
     pub fn auth(&self) -> &auth::Authenticator {
         &self.0.auth
+    }
+
+    /// The engine over this state's store: every object write goes through it.
+    pub fn engine(&self) -> &Engine<SqlStore> {
+        &self.0.engine
     }
 
     /// Whether connections are served over TLS.

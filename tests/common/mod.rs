@@ -1,7 +1,6 @@
 //! Shared test support: the real-world corpus in `../shared/fixtures/realworld`.
 #![allow(dead_code)]
 
-pub mod renderer;
 pub mod server;
 pub mod stores;
 
