@@ -55,28 +55,50 @@ impl ObjectStore for SqlStore {
     }
 
     async fn commit(&self, write: ObjectWrite) -> Result<Seq, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let seq = commit_in(&mut tx, &write).await?;
-        tx.commit().await?;
-        Ok(seq)
+        Ok(self.commit_batch(vec![write]).await?[0])
     }
 
+    /// One transaction; each collection is locked (and its leases checked)
+    /// once, before its first write, and its position updated once, at the end.
     async fn commit_batch(&self, writes: Vec<ObjectWrite>) -> Result<Vec<Seq>, StoreError> {
         let mut tx = self.pool.begin().await?;
+        let mut latest: Vec<(&str, &str, i64)> = Vec::new();
         let mut seqs = Vec::with_capacity(writes.len());
         for write in &writes {
-            seqs.push(commit_in(&mut tx, write).await?);
+            let t = &write.transaction;
+            let (collection, writer) = (t.collection.as_str(), write.writer.as_str());
+            let slot = match latest.iter().position(|(c, w, _)| *c == collection && *w == writer) {
+                Some(slot) => slot,
+                None => {
+                    lock_collection(&mut tx, collection, writer, t.at).await?;
+                    latest.push((collection, writer, 0));
+                    latest.len() - 1
+                }
+            };
+            let seq = write_object(&mut tx, write).await?;
+            latest[slot].2 = seq.0;
+            seqs.push(seq);
+        }
+        for (collection, _, seq) in latest {
+            sqlx::query("UPDATE collections SET last_seq = $2 WHERE id = $1 AND last_seq < $2")
+                .bind(collection)
+                .bind(seq)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(seqs)
     }
 }
 
-/// One object write inside a transaction: lock, check, log, store.
-async fn commit_in(tx: &mut Transaction<'_, Any>, write: &ObjectWrite) -> Result<Seq, StoreError> {
-    let t = &write.transaction;
-    let collection = t.collection.as_str();
-    // Lock the collection row first (see the module doc of `sql`).
+/// Locks the collection row (see the module doc of `sql`) and refuses the
+/// write when another holder's lease is live at `at`.
+async fn lock_collection(
+    tx: &mut Transaction<'_, Any>,
+    collection: &str,
+    writer: &str,
+    at: Timestamp,
+) -> Result<(), StoreError> {
     let locked = sqlx::query("UPDATE collections SET last_seq = last_seq WHERE id = $1")
         .bind(collection)
         .execute(&mut **tx)
@@ -84,6 +106,28 @@ async fn commit_in(tx: &mut Transaction<'_, Any>, write: &ObjectWrite) -> Result
     if locked.rows_affected() == 0 {
         return Err(StoreError::NotFound(format!("collection {collection}")));
     }
+    let lease = sqlx::query(
+        "SELECT holder, expires_at FROM locks WHERE collection_id = $1 AND expires_at > $2 AND holder <> $3",
+    )
+    .bind(collection)
+    .bind(at.0)
+    .bind(writer)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(row) = lease {
+        return Err(StoreError::Locked {
+            holder: row.try_get("holder")?,
+            until: Timestamp(row.try_get("expires_at")?),
+        });
+    }
+    Ok(())
+}
+
+/// One object write inside a transaction whose collection is locked:
+/// check, log, store. The collection's position is updated by the caller.
+async fn write_object(tx: &mut Transaction<'_, Any>, write: &ObjectWrite) -> Result<Seq, StoreError> {
+    let t = &write.transaction;
+    let collection = t.collection.as_str();
     let applied = sqlx::query("SELECT seq FROM changes WHERE collection_id = $1 AND txid = $2")
         .bind(collection)
         .bind(t.txid.as_str())
@@ -92,20 +136,6 @@ async fn commit_in(tx: &mut Transaction<'_, Any>, write: &ObjectWrite) -> Result
     if let Some(row) = applied {
         return Err(StoreError::DuplicateTransaction {
             seq: Seq(row.try_get("seq")?),
-        });
-    }
-    let lease = sqlx::query(
-        "SELECT holder, expires_at FROM locks WHERE collection_id = $1 AND expires_at > $2 AND holder <> $3",
-    )
-    .bind(collection)
-    .bind(t.at.0)
-    .bind(write.writer.as_str())
-    .fetch_optional(&mut **tx)
-    .await?;
-    if let Some(row) = lease {
-        return Err(StoreError::Locked {
-            holder: row.try_get("holder")?,
-            until: Timestamp(row.try_get("expires_at")?),
         });
     }
     check_expected(tx, write).await?;
@@ -160,11 +190,6 @@ async fn commit_in(tx: &mut Transaction<'_, Any>, write: &ObjectWrite) -> Result
     .bind(t.at.0)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE collections SET last_seq = $2 WHERE id = $1")
-        .bind(collection)
-        .bind(seq)
-        .execute(&mut **tx)
-        .await?;
     Ok(Seq(seq))
 }
 
