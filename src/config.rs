@@ -31,6 +31,7 @@ pub struct Config {
     pub limits: Limits,
     pub auth: AuthConfig,
     pub proxy: ProxyConfig,
+    pub log: LogConfig,
     /// How long shutdown waits for requests in flight.
     pub shutdown_grace_secs: u64,
 }
@@ -87,6 +88,26 @@ pub struct ProxyConfig {
     pub trusted: Vec<IpAddr>,
 }
 
+/// Change-log retention: rows are pruned once every active device has read
+/// past them and they are older than `retention_days`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// Keep change-log rows at least this long (DAV sync tokens stay valid as long).
+    pub retention_days: u64,
+    /// How often the server prunes.
+    pub prune_interval_secs: u64,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            retention_days: 90,
+            prune_interval_secs: 3600,
+        }
+    }
+}
+
 const MIB: u64 = 1024 * 1024;
 
 impl Default for Config {
@@ -99,6 +120,7 @@ impl Default for Config {
             limits: Limits::default(),
             auth: AuthConfig::default(),
             proxy: ProxyConfig::default(),
+            log: LogConfig::default(),
             shutdown_grace_secs: 30,
         }
     }
@@ -157,6 +179,8 @@ const KEYS: &[(&str, Kind)] = &[
     ("auth.backoff_base_secs", Kind::Integer),
     ("auth.backoff_max_secs", Kind::Integer),
     ("proxy.trusted", Kind::List),
+    ("log.retention_days", Kind::Integer),
+    ("log.prune_interval_secs", Kind::Integer),
 ];
 
 /// A configuration problem, said so that the fix is obvious.
@@ -263,6 +287,9 @@ impl Config {
         }
         if a.backoff_base_secs == 0 || a.backoff_base_secs > a.backoff_max_secs {
             return invalid("auth.backoff_base_secs must be positive and at most auth.backoff_max_secs".into());
+        }
+        if self.log.prune_interval_secs == 0 {
+            return invalid("log.prune_interval_secs must be positive".into());
         }
         if let Some(url) = &self.database
             && !["sqlite:", "postgres:", "postgresql:"]

@@ -72,6 +72,7 @@ async fn serve(config: Config) -> Result<()> {
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
     let addr = listener.local_addr()?;
+    tokio::spawn(server::retention::run(store.clone(), config.log.clone()));
     let state = AppState::new(config, store.clone())?;
     let shutdown = shutdown_signal()?;
     print_client_urls(addr, state.tls_enabled());

@@ -16,6 +16,7 @@ pub mod password;
 pub mod paths;
 pub mod proxy;
 pub mod render;
+pub mod retention;
 mod serve;
 pub mod throttle;
 pub mod tls;
