@@ -100,3 +100,13 @@ proptest! {
         exercise(&input);
     }
 }
+
+/// Found by `mutated_corpus_files_never_panic`: a component cut off right
+/// after its BEGIN line (no properties, no END) after parent properties.
+#[test]
+fn regression_unterminated_empty_component_after_parent_properties() {
+    exercise(
+        b"BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VTIMEZONE\nTZID:A\nBEGIN:STANDARD\nTZOFFSETFROM:+0000\n\
+          TZOFFSETTO:+0000\nDTSTART:20240101T000000\nEND:STANDARD\nTZID:B\nTZID:B\nBEGIN:DAYLIG",
+    );
+}

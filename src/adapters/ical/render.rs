@@ -106,9 +106,16 @@ impl Out {
 
 /// Where each child goes among its parent's properties: before the first
 /// property with a larger field id. A child without properties has no id of
-/// its own; it follows the sibling before it (or precedes the one after it).
+/// its own; it follows the sibling before it (or precedes the one after it) —
+/// except one read without its END line: everything after its BEGIN up to the
+/// parent's end belonged to it, so having no properties it was the parent's
+/// last piece, and it goes after every property.
 fn placement_keys(children: &[Component]) -> Vec<u32> {
-    let own: Vec<Option<u32>> = children.iter().map(first_id).collect();
+    let unterminated = |c: &Component| c.end_raw().is_some_and(|raw| raw.is_empty());
+    let own: Vec<Option<u32>> = children
+        .iter()
+        .map(|c| first_id(c).or_else(|| unterminated(c).then_some(u32::MAX)))
+        .collect();
     let mut keys: Vec<u32> = Vec::with_capacity(own.len());
     for (index, key) in own.iter().enumerate() {
         let following = || own[index..].iter().flatten().next().copied().unwrap_or(u32::MAX);
