@@ -13,14 +13,19 @@ pub fn fixture_bytes(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// The one object of a fixture (.ics through the iCalendar adapter, .vcf through vCard).
-pub fn record(name: &str) -> Record {
+/// The objects of a fixture (.ics through the iCalendar adapter, .vcf through vCard).
+pub fn records(name: &str) -> Vec<Record> {
     let bytes = fixture_bytes(name);
-    let mut records = if name.ends_with(".vcf") {
+    if name.ends_with(".vcf") {
         pimgate::adapters::vcard::parse(&bytes).unwrap()
     } else {
         pimgate::adapters::ical::parse(&bytes).unwrap()
-    };
+    }
+}
+
+/// The one object of a fixture.
+pub fn record(name: &str) -> Record {
+    let mut records = records(name);
     assert_eq!(records.len(), 1, "{name} holds one object");
     records.remove(0)
 }
