@@ -3,4 +3,5 @@
 //! [`xml`] turns request bodies into typed requests and typed responses into
 //! XML; it knows no sockets, no engine and no store.
 
+pub mod query;
 pub mod xml;
