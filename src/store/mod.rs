@@ -48,6 +48,9 @@ pub trait ObjectStore {
         collection: &CollectionId,
     ) -> impl Future<Output = Result<Vec<ObjectSummary>, StoreError>> + Send;
 
+    /// How many live objects the collection holds (the per-collection limit).
+    fn count_objects(&self, collection: &CollectionId) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
     /// Writes one object version and its change-log row in one transaction.
     /// Fails with [`StoreError::VersionMismatch`] when the stored version is
     /// not the expected one, [`StoreError::DuplicateTransaction`] when the

@@ -159,6 +159,8 @@ pub struct ObjectSummary {
     pub content_type: String,
     pub size: u64,
     pub modified_seq: Seq,
+    /// When this version was written (DAV `getlastmodified`).
+    pub modified_at: Timestamp,
 }
 
 /// What the writer expects to find before its write.
