@@ -169,6 +169,40 @@ pub trait Accounts {
     ) -> impl Future<Output = Result<Option<Access>, StoreError>> + Send;
 }
 
+/// Dead properties of collections and their members (RFC 4918 §4.2).
+pub trait DeadProperties {
+    /// The dead properties of one resource (`""`: the collection), by name.
+    fn dead_properties(
+        &self,
+        collection: &CollectionId,
+        resource: &str,
+    ) -> impl Future<Output = Result<Vec<DeadProperty>, StoreError>> + Send;
+
+    /// Every dead property of a collection and its members (Depth 1 PROPFIND).
+    fn dead_properties_in(
+        &self,
+        collection: &CollectionId,
+    ) -> impl Future<Output = Result<Vec<DeadProperty>, StoreError>> + Send;
+
+    /// Sets (insert or replace) and removes properties of one resource in
+    /// one transaction: all or nothing (RFC 4918 §9.2). `remove` names
+    /// (namespace, name) pairs; removing an absent property is no error.
+    fn update_dead_properties(
+        &self,
+        collection: &CollectionId,
+        resource: &str,
+        set: &[DeadProperty],
+        remove: &[(String, String)],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Removes every dead property of one resource (it was deleted).
+    fn clear_dead_properties(
+        &self,
+        collection: &CollectionId,
+        resource: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
 /// Collection leases: one writer at a time, across processes sharing a database.
 pub trait Locks {
     /// Takes the lease, or renews it when `holder` already has it. Another

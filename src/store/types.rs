@@ -233,3 +233,16 @@ pub struct Lease {
     pub acquired_at: Timestamp,
     pub expires_at: Timestamp,
 }
+
+/// A dead property (RFC 4918 §4.2) of a collection or one of its members:
+/// the property element as XML, kept as the client wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadProperty {
+    /// The member's name, or `""` for the collection itself.
+    pub resource: String,
+    /// The property's namespace URI and local name.
+    pub namespace: String,
+    pub name: String,
+    /// The whole property element, serialized.
+    pub xml: String,
+}

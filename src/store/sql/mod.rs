@@ -12,6 +12,7 @@
 
 mod accounts;
 mod changes;
+mod dead;
 mod locks;
 mod objects;
 mod rows;
