@@ -7,7 +7,7 @@ use axum::response::Response;
 
 use crate::server::accounts::now;
 use crate::server::error::ServerError;
-use crate::store::Accounts;
+use crate::store::{Accounts, DeadProperties};
 
 use super::Ctx;
 use super::reply;
@@ -33,6 +33,7 @@ pub async fn handle(ctx: &Ctx, target: Target) -> Result<Response, ServerError> 
                 .engine()
                 .delete_object(&reached.collection.id, &name, &precondition, &ctx.origin(), now())
                 .await?;
+            ctx.store().clear_dead_properties(&reached.collection.id, name.as_str()).await?;
             Ok(reply::empty(StatusCode::NO_CONTENT))
         }
         Target::Collection { owner, home, name } => {

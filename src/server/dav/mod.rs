@@ -16,11 +16,14 @@
 //! and CTags are change-log positions. Errors are [`ServerError`]s, typed
 //! DAV preconditions included.
 
+mod deadprops;
 mod delete;
 mod get;
 pub mod kind;
+mod mkcol;
 mod propfind;
 pub mod props;
+mod proppatch;
 mod put;
 mod reply;
 mod report;
@@ -101,6 +104,9 @@ pub async fn handle(
     let target = Target::parse(uri.path()).ok_or(ServerError::NotFound)?;
     match method.as_str() {
         "PROPFIND" => propfind::handle(&ctx, target, &body).await,
+        "PROPPATCH" => proppatch::handle(&ctx, target, &body).await,
+        "MKCOL" => mkcol::handle(&ctx, target, &body, mkcol::Method::MkCol).await,
+        "MKCALENDAR" => mkcol::handle(&ctx, target, &body, mkcol::Method::MkCalendar).await,
         "GET" => get::handle(&ctx, target).await,
         "HEAD" => get::handle(&ctx, target).await,
         "PUT" => put::handle(&ctx, target, body).await,

@@ -8,6 +8,7 @@ use crate::server::error::ServerError;
 use crate::store::{Access, Accounts, ChangeLog, ObjectStore, ObjectSummary};
 
 use super::Ctx;
+use super::deadprops;
 use super::kind::Home;
 use super::props::{self, CollectionView, PropContext, Subject};
 use super::reply;
@@ -50,50 +51,55 @@ pub async fn run(ctx: &Ctx, target: &Target, depth: Depth, request: &PropFind) -
     };
     let user = ctx.user.as_str();
     let mut responses = Vec::new();
-    let mut add = |href: Href, subject: Subject<'_>| responses.push(response(&pctx, href, &subject, request));
+    let mut add = |href: Href, subject: Subject<'_>, dead: &[(DavProp, PropValue)]| {
+        responses.push(response(&pctx, href, &subject, request, dead));
+    };
     match target {
         Target::Root => {
             resource::provision(ctx.store(), user).await?;
-            add(Href::from_path(paths::DAV_ROOT), Subject::Root);
+            add(Href::from_path(paths::DAV_ROOT), Subject::Root, &[]);
             if depth == Depth::One {
-                add(Href::from_path(paths::principal(user)), Subject::Principal(user));
+                add(Href::from_path(paths::principal(user)), Subject::Principal(user), &[]);
                 for home in [Home::AddressBooks, Home::Calendars] {
-                    add(home_href(home, user), Subject::Home { owner: user, home });
+                    add(home_href(home, user), Subject::Home { owner: user, home }, &[]);
                 }
             }
         }
         Target::Principals => {
-            add(Href::from_path(paths::PRINCIPALS), Subject::Principals);
+            add(Href::from_path(paths::PRINCIPALS), Subject::Principals, &[]);
             if depth == Depth::One {
-                add(Href::from_path(paths::principal(user)), Subject::Principal(user));
+                add(Href::from_path(paths::principal(user)), Subject::Principal(user), &[]);
             }
         }
         Target::Principal(owner) => {
             resource::own_space(user, owner)?;
             resource::provision(ctx.store(), user).await?;
-            add(Href::from_path(paths::principal(owner)), Subject::Principal(owner));
+            add(Href::from_path(paths::principal(owner)), Subject::Principal(owner), &[]);
         }
         Target::Homes(home) => {
-            add(homes_href(*home), Subject::Homes(*home));
+            add(homes_href(*home), Subject::Homes(*home), &[]);
             if depth == Depth::One {
-                add(home_href(*home, user), Subject::Home { owner: user, home: *home });
+                add(home_href(*home, user), Subject::Home { owner: user, home: *home }, &[]);
             }
         }
         Target::Home { owner, home } => {
             resource::own_space(user, owner)?;
             resource::provision(ctx.store(), user).await?;
-            add(home_href(*home, owner), Subject::Home { owner, home: *home });
+            add(home_href(*home, owner), Subject::Home { owner, home: *home }, &[]);
             if depth == Depth::One {
                 let views = member_views(ctx, owner, *home, request).await?;
                 for view in &views {
-                    add(props::view_href(view), Subject::Collection(view));
+                    let dead = deadprops::load(ctx.store(), &view.collection.id, "").await?;
+                    add(props::view_href(view), Subject::Collection(view), &dead);
                 }
             }
         }
         Target::Collection { owner, home, name } => {
             let reached = resource::reach_existing(ctx.store(), user, owner, *home, name).await?;
             let view = view_of(ctx, reached.clone(), request).await?;
-            add(props::view_href(&view), Subject::Collection(&view));
+            let mut dead = deadprops::load_all(ctx.store(), &reached.collection.id).await?;
+            let own = dead.remove("").unwrap_or_default();
+            add(props::view_href(&view), Subject::Collection(&view), &own);
             if depth == Depth::One {
                 let members = ctx.store().list_objects(&reached.collection.id).await?;
                 for summary in &members {
@@ -101,7 +107,8 @@ pub async fn run(ctx: &Ctx, target: &Target, depth: Depth, request: &PropFind) -
                         summary,
                         access: reached.access,
                     };
-                    add(reached.object_href(&summary.name), subject);
+                    let props = dead.get(summary.name.as_str()).map_or(&[][..], Vec::as_slice);
+                    add(reached.object_href(&summary.name), subject, props);
                 }
             }
         }
@@ -117,7 +124,8 @@ pub async fn run(ctx: &Ctx, target: &Target, depth: Depth, request: &PropFind) -
                 summary: &summary,
                 access: reached.access,
             };
-            add(reached.object_href(name), subject);
+            let dead = deadprops::load(ctx.store(), &reached.collection.id, name.as_str()).await?;
+            add(reached.object_href(name), subject, &dead);
         }
     }
     Ok(Multistatus {
@@ -196,7 +204,17 @@ async fn member_views(ctx: &Ctx, owner: &str, home: Home, request: &PropFind) ->
 }
 
 /// One `<response>`: found properties in a 200 propstat, the rest in a 404 one.
-pub fn response(ctx: &PropContext<'_>, href: Href, subject: &Subject<'_>, request: &PropFind) -> DavResponse {
+/// `dead` holds the resource's dead properties, answered after the live ones.
+pub fn response(
+    ctx: &PropContext<'_>,
+    href: Href,
+    subject: &Subject<'_>,
+    request: &PropFind,
+    dead: &[(DavProp, PropValue)],
+) -> DavResponse {
+    let lookup = |name: &DavProp| {
+        props::value(ctx, subject, name).or_else(|| dead.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()))
+    };
     let mut found = Vec::new();
     let mut missing = Vec::new();
     match request {
@@ -206,17 +224,23 @@ pub fn response(ctx: &PropContext<'_>, href: Href, subject: &Subject<'_>, reques
                     found.push((name, PropValue::Empty));
                 }
             }
+            found.extend(dead.iter().map(|(name, _)| (name.clone(), PropValue::Empty)));
         }
         PropFind::AllProp { include } => {
             for name in props::allprop(subject).iter().chain(include) {
-                if let Some(value) = props::value(ctx, subject, name) {
+                if let Some(value) = lookup(name) {
                     found.push((name.clone(), value));
+                }
+            }
+            for (name, value) in dead {
+                if !found.iter().any(|(n, _)| n == name) {
+                    found.push((name.clone(), value.clone()));
                 }
             }
         }
         PropFind::Prop(names) => {
             for name in names {
-                match props::value(ctx, subject, name) {
+                match lookup(name) {
                     Some(value) => found.push((name.clone(), value)),
                     None => missing.push((name.clone(), PropValue::Empty)),
                 }

@@ -144,7 +144,7 @@ pub fn object_response(
         ),
         other => other.clone(),
     };
-    let mut response = propfind::response(pctx, href, &subject, &without_data);
+    let mut response = propfind::response(pctx, href, &subject, &without_data, &[]);
     let Some(want) = data else { return response };
     let value = match representation(object, want.version) {
         Ok((bytes, _)) => String::from_utf8_lossy(&bytes).into_owned(),
