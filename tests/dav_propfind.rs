@@ -29,9 +29,15 @@ dav_test!(rfc5397_3_root_answers_current_user_principal_with_dav_header, |s| {
     let c = DavClient::new(s, "alice").await;
     let r = c.propfind("/dav/", "0", DISCOVERY).await;
     assert_eq!(r.status, StatusCode::MULTI_STATUS, "{}", r.body);
-    assert!(r.header("dav").unwrap().contains("calendar-access"), "DAV header on PROPFIND");
+    assert!(
+        r.header("dav").unwrap().contains("calendar-access"),
+        "DAV header on PROPFIND"
+    );
     let root = r.response_for("/dav/").expect("root response");
-    assert!(root.contains("<d:current-user-principal><d:href>/dav/principals/alice/</d:href>"), "{root}");
+    assert!(
+        root.contains("<d:current-user-principal><d:href>/dav/principals/alice/</d:href>"),
+        "{root}"
+    );
     assert!(root.contains("<d:collection/>"), "{root}");
     // principal-URL is a principal's property: 404 on the root.
     assert!(root.contains("404"), "{root}");
@@ -48,8 +54,14 @@ dav_test!(rfc6352_7_1_1_rfc4791_6_2_1_principal_names_both_homes, |s| {
         .await;
     assert_eq!(r.status, StatusCode::MULTI_STATUS);
     let body = &r.body;
-    assert!(body.contains("<card:addressbook-home-set><d:href>/dav/addressbooks/alice@example.org/</d:href>"), "{body}");
-    assert!(body.contains("<cal:calendar-home-set><d:href>/dav/calendars/alice@example.org/</d:href>"), "{body}");
+    assert!(
+        body.contains("<card:addressbook-home-set><d:href>/dav/addressbooks/alice@example.org/</d:href>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<cal:calendar-home-set><d:href>/dav/calendars/alice@example.org/</d:href>"),
+        "{body}"
+    );
     assert!(body.contains("<d:href>mailto:alice@example.org</d:href>"), "{body}");
     assert!(body.contains("<d:principal/>"), "{body}");
     assert!(!body.contains("404"), "{body}");
@@ -68,18 +80,34 @@ dav_test!(a_new_user_gets_default_contacts_and_calendar, |s| {
     let props = "<d:resourcetype/><d:displayname/><cs:getctag/><d:sync-token/><card:supported-address-data/>\
                  <card:max-resource-size/><cal:supported-calendar-component-set/><d:current-user-privilege-set/><d:owner/>";
     let r = c.propfind("/dav/addressbooks/alice/", "1", props).await;
-    let book = r.response_for("/dav/addressbooks/alice/contacts/").expect("contacts listed");
+    let book = r
+        .response_for("/dav/addressbooks/alice/contacts/")
+        .expect("contacts listed");
     assert!(book.contains("<card:addressbook/>"), "{book}");
-    assert!(book.contains("version=\"4.0\"") && book.contains("version=\"3.0\""), "{book}");
-    assert!(book.contains("<cs:getctag>http://pimgate/sync/0</cs:getctag>"), "{book}");
-    assert!(book.contains("<d:sync-token>http://pimgate/sync/0</d:sync-token>"), "{book}");
+    assert!(
+        book.contains("version=\"4.0\"") && book.contains("version=\"3.0\""),
+        "{book}"
+    );
+    assert!(
+        book.contains("<cs:getctag>http://pimgate/sync/0</cs:getctag>"),
+        "{book}"
+    );
+    assert!(
+        book.contains("<d:sync-token>http://pimgate/sync/0</d:sync-token>"),
+        "{book}"
+    );
     assert!(book.contains("<card:max-resource-size>"), "{book}");
     assert!(book.contains("<d:write/>"), "{book}");
     let r = c.propfind("/dav/calendars/alice/", "1", props).await;
-    let cal = r.response_for("/dav/calendars/alice/calendar/").expect("calendar listed");
+    let cal = r
+        .response_for("/dav/calendars/alice/calendar/")
+        .expect("calendar listed");
     assert!(cal.contains("<cal:calendar/>"), "{cal}");
     assert!(cal.contains("<cal:comp name=\"VEVENT\"/>"), "{cal}");
-    assert!(r.response_for("/dav/calendars/alice/contacts/").is_none(), "address books stay in their home");
+    assert!(
+        r.response_for("/dav/calendars/alice/contacts/").is_none(),
+        "address books stay in their home"
+    );
 });
 
 dav_test!(rfc4918_9_1_unknown_property_is_reported_in_a_404_propstat, |s| {
@@ -91,53 +119,110 @@ dav_test!(rfc4918_9_1_unknown_property_is_reported_in_a_404_propstat, |s| {
     let ok = response.find("HTTP/1.1 200 OK").unwrap();
     let missing = response.find("HTTP/1.1 404 Not Found").unwrap();
     assert!(response.find("displayname").unwrap() < ok, "{response}");
-    assert!(response.rfind("nothing").unwrap() < missing && response.rfind("nothing").unwrap() > ok, "{response}");
+    assert!(
+        response.rfind("nothing").unwrap() < missing && response.rfind("nothing").unwrap() > ok,
+        "{response}"
+    );
 });
 
 dav_test!(rfc4918_9_1_propname_and_allprop, |s| {
     let c = DavClient::new(s, "alice").await;
     let names = c
-        .request("PROPFIND", "/dav/calendars/alice/calendar/", &[("depth", "0")], r#"<d:propfind xmlns:d="DAV:"><d:propname/></d:propfind>"#)
+        .request(
+            "PROPFIND",
+            "/dav/calendars/alice/calendar/",
+            &[("depth", "0")],
+            r#"<d:propfind xmlns:d="DAV:"><d:propname/></d:propfind>"#,
+        )
         .await;
-    assert!(names.body.contains("<d:displayname/>") && names.body.contains("<d:resourcetype/>"), "{}", names.body);
-    let all = c.request("PROPFIND", "/dav/calendars/alice/calendar/", &[("depth", "0")], "").await;
-    assert!(all.body.contains("<d:displayname>Calendar</d:displayname>"), "{}", all.body);
+    assert!(
+        names.body.contains("<d:displayname/>") && names.body.contains("<d:resourcetype/>"),
+        "{}",
+        names.body
+    );
+    let all = c
+        .request("PROPFIND", "/dav/calendars/alice/calendar/", &[("depth", "0")], "")
+        .await;
+    assert!(
+        all.body.contains("<d:displayname>Calendar</d:displayname>"),
+        "{}",
+        all.body
+    );
 });
 
 dav_test!(rfc4918_15_objects_have_etag_type_length_and_date, |s| {
     let c = DavClient::new(s, "alice").await;
-    let put = c.put("/dav/addressbooks/alice/contacts/a.vcf", "text/vcard", &vcard("a", "Ann")).await;
+    let put = c
+        .put(
+            "/dav/addressbooks/alice/contacts/a.vcf",
+            "text/vcard",
+            &vcard("a", "Ann"),
+        )
+        .await;
     assert_eq!(put.status, StatusCode::CREATED);
     let etag = put.header("etag").unwrap().to_owned();
     let props = "<d:getetag/><d:getcontenttype/><d:getcontentlength/><d:getlastmodified/><d:resourcetype/>";
     for depth in ["1", "0"] {
-        let path = if depth == "1" { "/dav/addressbooks/alice/contacts/" } else { "/dav/addressbooks/alice/contacts/a.vcf" };
+        let path = if depth == "1" {
+            "/dav/addressbooks/alice/contacts/"
+        } else {
+            "/dav/addressbooks/alice/contacts/a.vcf"
+        };
         let r = c.propfind(path, depth, props).await;
-        let object = r.response_for("/dav/addressbooks/alice/contacts/a.vcf").expect("object listed");
-        assert!(object.contains(&format!("<d:getetag>{}</d:getetag>", etag.replace('"', "&quot;"))) || object.contains(&format!("<d:getetag>{etag}</d:getetag>")), "{object}");
+        let object = r
+            .response_for("/dav/addressbooks/alice/contacts/a.vcf")
+            .expect("object listed");
+        assert!(
+            object.contains(&format!("<d:getetag>{}</d:getetag>", etag.replace('"', "&quot;")))
+                || object.contains(&format!("<d:getetag>{etag}</d:getetag>")),
+            "{object}"
+        );
         assert!(object.contains("text/vcard"), "{object}");
-        assert!(object.contains(&format!("<d:getcontentlength>{}</d:getcontentlength>", vcard("a", "Ann").len())), "{object}");
+        assert!(
+            object.contains(&format!(
+                "<d:getcontentlength>{}</d:getcontentlength>",
+                vcard("a", "Ann").len()
+            )),
+            "{object}"
+        );
         assert!(object.contains("GMT</d:getlastmodified>"), "{object}");
     }
 });
 
-dav_test!(rfc3744_other_users_collections_are_404_and_read_grants_are_read_only, |s| {
-    use pimgate::store::{Access, Accounts};
-    use pimgate::universal::CollectionId;
-    let alice = DavClient::new(s, "alice").await;
-    let bob = DavClient::new(s, "bob").await;
-    // alice's first request creates her defaults.
-    alice.propfind("/dav/calendars/alice/", "0", "<d:resourcetype/>").await;
-    let path = "/dav/calendars/alice/calendar/";
-    assert_eq!(bob.propfind(path, "0", "<d:resourcetype/>").await.status, StatusCode::NOT_FOUND);
-    assert_eq!(bob.propfind("/dav/calendars/alice/", "0", "<d:resourcetype/>").await.status, StatusCode::NOT_FOUND);
-    s.store()
-        .set_grant(&CollectionId("alice/calendar".into()), "bob", Access::Read)
-        .await
-        .unwrap();
-    let r = bob.propfind(path, "0", "<d:current-user-privilege-set/>").await;
-    assert_eq!(r.status, StatusCode::MULTI_STATUS);
-    assert!(!r.body.contains("<d:write/>"), "{}", r.body);
-    let put = bob.put(&format!("{path}x.ics"), "text/calendar", &common::dav_client::vevent("x", "x")).await;
-    assert_eq!(put.status, StatusCode::FORBIDDEN);
-});
+dav_test!(
+    rfc3744_other_users_collections_are_404_and_read_grants_are_read_only,
+    |s| {
+        use pimgate::store::{Access, Accounts};
+        use pimgate::universal::CollectionId;
+        let alice = DavClient::new(s, "alice").await;
+        let bob = DavClient::new(s, "bob").await;
+        // alice's first request creates her defaults.
+        alice.propfind("/dav/calendars/alice/", "0", "<d:resourcetype/>").await;
+        let path = "/dav/calendars/alice/calendar/";
+        assert_eq!(
+            bob.propfind(path, "0", "<d:resourcetype/>").await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            bob.propfind("/dav/calendars/alice/", "0", "<d:resourcetype/>")
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        s.store()
+            .set_grant(&CollectionId("alice/calendar".into()), "bob", Access::Read)
+            .await
+            .unwrap();
+        let r = bob.propfind(path, "0", "<d:current-user-privilege-set/>").await;
+        assert_eq!(r.status, StatusCode::MULTI_STATUS);
+        assert!(!r.body.contains("<d:write/>"), "{}", r.body);
+        let put = bob
+            .put(
+                &format!("{path}x.ics"),
+                "text/calendar",
+                &common::dav_client::vevent("x", "x"),
+            )
+            .await;
+        assert_eq!(put.status, StatusCode::FORBIDDEN);
+    }
+);

@@ -32,17 +32,28 @@ dav_test!(rfc6578_3_4_initial_sync_lists_every_member, |s| {
 dav_test!(rfc6578_3_5_sync_collection_reports_changed_and_deleted_members, |s| {
     let c = DavClient::new(s, "alice").await;
     put_cards(&c, &["a", "b", "c"]).await;
-    let token = c.sync_collection(BOOK, "", None, "<d:getetag/>").await.sync_token().unwrap();
-    c.put(&format!("{BOOK}a.vcf"), "text/vcard", &vcard("a", "changed")).await;
+    let token = c
+        .sync_collection(BOOK, "", None, "<d:getetag/>")
+        .await
+        .sync_token()
+        .unwrap();
+    c.put(&format!("{BOOK}a.vcf"), "text/vcard", &vcard("a", "changed"))
+        .await;
     c.delete(&format!("{BOOK}b.vcf")).await;
     put_cards(&c, &["d"]).await;
     let r = c.sync_collection(BOOK, &token, None, "<d:getetag/>").await;
     assert_eq!(r.responses().len(), 3, "{}", r.body);
     assert!(r.response_for(&format!("{BOOK}a.vcf")).unwrap().contains("<d:getetag>"));
     let deleted = r.response_for(&format!("{BOOK}b.vcf")).unwrap();
-    assert!(deleted.contains("<d:status>HTTP/1.1 404 Not Found</d:status>"), "{deleted}");
+    assert!(
+        deleted.contains("<d:status>HTTP/1.1 404 Not Found</d:status>"),
+        "{deleted}"
+    );
     assert!(r.response_for(&format!("{BOOK}d.vcf")).is_some());
-    assert!(r.response_for(&format!("{BOOK}c.vcf")).is_none(), "unchanged members are not listed");
+    assert!(
+        r.response_for(&format!("{BOOK}c.vcf")).is_none(),
+        "unchanged members are not listed"
+    );
     let token2 = r.sync_token().unwrap();
     assert_ne!(token, token2);
     let empty = c.sync_collection(BOOK, &token2, None, "<d:getetag/>").await;
@@ -93,30 +104,52 @@ dav_test!(getctag_and_sync_token_move_with_every_write, |s| {
     let after = ctag(c.propfind(CAL, "0", "<d:sync-token/>").await);
     assert_ne!(before, after);
     let r = c.propfind(CAL, "0", "<cs:getctag/>").await;
-    assert!(r.body.contains(&format!("<cs:getctag>{after}</cs:getctag>")), "{}", r.body);
+    assert!(
+        r.body.contains(&format!("<cs:getctag>{after}</cs:getctag>")),
+        "{}",
+        r.body
+    );
 });
 
-dav_test!(rfc6352_8_7_addressbook_multiget_returns_data_in_the_requested_version, |s| {
-    let c = DavClient::new(s, "alice").await;
-    put_cards(&c, &["a", "b"]).await;
-    let hrefs = vec![format!("{BOOK}a.vcf"), format!("{BOOK}b.vcf"), format!("{BOOK}missing.vcf")];
-    let r = c.multiget(BOOK, "card", "<card:address-data/>", &hrefs).await;
-    assert_eq!(r.status, StatusCode::MULTI_STATUS);
-    let a = r.response_for(&hrefs[0]).unwrap();
-    assert!(a.contains("<card:address-data>BEGIN:VCARD") && a.contains("VERSION:3.0"), "{a}");
-    assert!(a.contains("<d:getetag>"), "{a}");
-    let missing = r.response_for(&hrefs[2]).unwrap();
-    assert!(missing.contains("404"), "{missing}");
-    let v4 = c
-        .multiget(BOOK, "card", r#"<card:address-data content-type="text/vcard" version="4.0"/>"#, &hrefs[..1])
-        .await;
-    assert!(v4.body.contains("VERSION:4.0"), "{}", v4.body);
-});
+dav_test!(
+    rfc6352_8_7_addressbook_multiget_returns_data_in_the_requested_version,
+    |s| {
+        let c = DavClient::new(s, "alice").await;
+        put_cards(&c, &["a", "b"]).await;
+        let hrefs = vec![
+            format!("{BOOK}a.vcf"),
+            format!("{BOOK}b.vcf"),
+            format!("{BOOK}missing.vcf"),
+        ];
+        let r = c.multiget(BOOK, "card", "<card:address-data/>", &hrefs).await;
+        assert_eq!(r.status, StatusCode::MULTI_STATUS);
+        let a = r.response_for(&hrefs[0]).unwrap();
+        assert!(
+            a.contains("<card:address-data>BEGIN:VCARD") && a.contains("VERSION:3.0"),
+            "{a}"
+        );
+        assert!(a.contains("<d:getetag>"), "{a}");
+        let missing = r.response_for(&hrefs[2]).unwrap();
+        assert!(missing.contains("404"), "{missing}");
+        let v4 = c
+            .multiget(
+                BOOK,
+                "card",
+                r#"<card:address-data content-type="text/vcard" version="4.0"/>"#,
+                &hrefs[..1],
+            )
+            .await;
+        assert!(v4.body.contains("VERSION:4.0"), "{}", v4.body);
+    }
+);
 
 dav_test!(rfc4791_7_9_calendar_multiget_returns_calendar_data, |s| {
     let c = DavClient::new(s, "alice").await;
-    c.put(&format!("{CAL}e.ics"), "text/calendar", &vevent("e", "Meeting")).await;
-    let r = c.multiget(CAL, "cal", "<cal:calendar-data/>", &[format!("{CAL}e.ics")]).await;
+    c.put(&format!("{CAL}e.ics"), "text/calendar", &vevent("e", "Meeting"))
+        .await;
+    let r = c
+        .multiget(CAL, "cal", "<cal:calendar-data/>", &[format!("{CAL}e.ics")])
+        .await;
     let e = r.response_for(&format!("{CAL}e.ics")).unwrap();
     assert!(e.contains("SUMMARY:Meeting"), "{e}");
 });

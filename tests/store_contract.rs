@@ -5,8 +5,8 @@ mod common;
 
 use common::stores::{self, TestStore};
 use pimgate::store::{
-    Access, Accounts, AppPassword, ChangeLog, Collection, CollectionKind, DeadProperties, DeadProperty, Device, Expected, Locks, ObjectStore,
-    ObjectWrite, StoreError, User,
+    Access, Accounts, AppPassword, ChangeLog, Collection, CollectionKind, DeadProperties, DeadProperty, Device,
+    Expected, Locks, ObjectStore, ObjectWrite, StoreError, User,
 };
 use pimgate::universal::{
     ChangeTransaction, CollectionId, Component, ComponentName, DeviceId, ETag, ObjectName, Op, Prop, PropName, Record,
@@ -507,13 +507,28 @@ async fn dead_properties_set_replace_remove(s: TestStore) {
     let a = dead("", "a", "<x:a xmlns:x=\"urn:x\">1</x:a>");
     let b = dead("", "b", "<x:b xmlns:x=\"urn:x\"/>");
     let member = dead("m.vcf", "a", "<x:a xmlns:x=\"urn:x\">m</x:a>");
-    store.update_dead_properties(&id, "", &[a.clone(), b.clone()], &[]).await.unwrap();
-    store.update_dead_properties(&id, "m.vcf", &[member.clone()], &[]).await.unwrap();
-    assert_eq!(store.dead_properties(&id, "").await.unwrap(), vec![a.clone(), b.clone()]);
+    store
+        .update_dead_properties(&id, "", &[a.clone(), b.clone()], &[])
+        .await
+        .unwrap();
+    store
+        .update_dead_properties(&id, "m.vcf", std::slice::from_ref(&member), &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.dead_properties(&id, "").await.unwrap(),
+        vec![a.clone(), b.clone()]
+    );
     // Replace one and remove the other in one update; removing an absent one is fine.
     let a2 = dead("", "a", "<x:a xmlns:x=\"urn:x\">2</x:a>");
-    let remove = [("urn:x".to_owned(), "b".to_owned()), ("urn:x".to_owned(), "absent".to_owned())];
-    store.update_dead_properties(&id, "", &[a2.clone()], &remove).await.unwrap();
+    let remove = [
+        ("urn:x".to_owned(), "b".to_owned()),
+        ("urn:x".to_owned(), "absent".to_owned()),
+    ];
+    store
+        .update_dead_properties(&id, "", std::slice::from_ref(&a2), &remove)
+        .await
+        .unwrap();
     assert_eq!(store.dead_properties(&id, "").await.unwrap(), vec![a2.clone()]);
     assert_eq!(store.dead_properties_in(&id).await.unwrap(), vec![a2.clone(), member]);
     store.clear_dead_properties(&id, "m.vcf").await.unwrap();

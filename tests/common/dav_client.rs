@@ -44,7 +44,9 @@ impl Reply {
 
     /// The response for an href, if there is one.
     pub fn response_for(&self, href: &str) -> Option<String> {
-        self.responses().into_iter().find(|r| r.contains(&format!("<d:href>{href}</d:href>")))
+        self.responses()
+            .into_iter()
+            .find(|r| r.contains(&format!("<d:href>{href}</d:href>")))
     }
 
     /// The top-level sync token of a sync-collection answer.
@@ -158,7 +160,9 @@ impl<'a> DavClient<'a> {
 
     /// sync-collection with a token (`""` for the initial sync) and an optional limit.
     pub async fn sync_collection(&self, path: &str, token: &str, limit: Option<u32>, props: &str) -> Reply {
-        let limit = limit.map_or(String::new(), |n| format!("<d:limit><d:nresults>{n}</d:nresults></d:limit>"));
+        let limit = limit.map_or(String::new(), |n| {
+            format!("<d:limit><d:nresults>{n}</d:nresults></d:limit>")
+        });
         let body = format!(
             r#"<?xml version="1.0"?><d:sync-collection xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav" xmlns:cal="urn:ietf:params:xml:ns:caldav"><d:sync-token>{token}</d:sync-token><d:sync-level>1</d:sync-level>{limit}<d:prop>{props}</d:prop></d:sync-collection>"#
         );
@@ -167,7 +171,11 @@ impl<'a> DavClient<'a> {
 
     /// addressbook-multiget (`card`) or calendar-multiget (`cal`) of hrefs.
     pub async fn multiget(&self, path: &str, kind: &str, data: &str, hrefs: &[String]) -> Reply {
-        let root = if kind == "card" { "addressbook-multiget" } else { "calendar-multiget" };
+        let root = if kind == "card" {
+            "addressbook-multiget"
+        } else {
+            "calendar-multiget"
+        };
         let hrefs: String = hrefs.iter().map(|h| format!("<d:href>{h}</d:href>")).collect();
         let body = format!(
             r#"<?xml version="1.0"?><{kind}:{root} xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav" xmlns:cal="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/>{data}</d:prop>{hrefs}</{kind}:{root}>"#

@@ -84,7 +84,10 @@ mod tests {
         assert_eq!(&back, prop);
         assert_eq!(element.text(), "red");
         let deep = element.elements().next().unwrap();
-        assert_eq!((deep.ns.uri(), deep.name.as_str(), deep.text().as_str()), ("urn:z", "deep", "1"));
+        assert_eq!(
+            (deep.ns.uri(), deep.name.as_str(), deep.text().as_str()),
+            ("urn:z", "deep", "1")
+        );
         assert_eq!(element.attr("lang"), Some("en"));
     }
 }

@@ -33,7 +33,9 @@ pub async fn handle(ctx: &Ctx, target: Target) -> Result<Response, ServerError> 
                 .engine()
                 .delete_object(&reached.collection.id, &name, &precondition, &ctx.origin(), now())
                 .await?;
-            ctx.store().clear_dead_properties(&reached.collection.id, name.as_str()).await?;
+            ctx.store()
+                .clear_dead_properties(&reached.collection.id, name.as_str())
+                .await?;
             Ok(reply::empty(StatusCode::NO_CONTENT))
         }
         Target::Collection { owner, home, name } => {

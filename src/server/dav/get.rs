@@ -21,7 +21,11 @@ use super::resource::{self, Target};
 
 /// The vCard version of stored bytes, from their media type.
 pub fn stored_vcard_version(content_type: &str) -> VCardVersion {
-    if content_type.contains("4.0") { VCardVersion::V4 } else { VCardVersion::V3 }
+    if content_type.contains("4.0") {
+        VCardVersion::V4
+    } else {
+        VCardVersion::V3
+    }
 }
 
 /// The version an `Accept` header asks for, if it names one.

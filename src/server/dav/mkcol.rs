@@ -36,10 +36,19 @@ pub async fn handle(ctx: &Ctx, target: Target, body: &[u8], method: Method) -> R
         ));
     };
     resource::own_space(&ctx.user, &owner)?;
-    if resource::reach(ctx.store(), &ctx.user, &owner, home, &name).await?.is_some()
-        || ctx.store().collection(&crate::universal::CollectionId(format!("{owner}/{name}"))).await?.is_some()
+    if resource::reach(ctx.store(), &ctx.user, &owner, home, &name)
+        .await?
+        .is_some()
+        || ctx
+            .store()
+            .collection(&crate::universal::CollectionId(format!("{owner}/{name}")))
+            .await?
+            .is_some()
     {
-        return Err(ServerError::status_with(StatusCode::METHOD_NOT_ALLOWED, "the collection exists"));
+        return Err(ServerError::status_with(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "the collection exists",
+        ));
     }
     let request = read_body(ctx, body, method)?;
     let kind = kind_of(method, request.as_ref())?;
@@ -55,7 +64,10 @@ pub async fn handle(ctx: &Ctx, target: Target, body: &[u8], method: Method) -> R
     match ctx.store().create_collection(&collection).await {
         Ok(()) => {}
         Err(StoreError::AlreadyExists(_)) => {
-            return Err(ServerError::status_with(StatusCode::METHOD_NOT_ALLOWED, "the collection exists"));
+            return Err(ServerError::status_with(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "the collection exists",
+            ));
         }
         Err(other) => return Err(other.into()),
     }

@@ -79,7 +79,14 @@ pub async fn run(ctx: &Ctx, target: &Target, depth: Depth, request: &PropFind) -
         Target::Homes(home) => {
             add(homes_href(*home), Subject::Homes(*home), &[]);
             if depth == Depth::One {
-                add(home_href(*home, user), Subject::Home { owner: user, home: *home }, &[]);
+                add(
+                    home_href(*home, user),
+                    Subject::Home {
+                        owner: user,
+                        home: *home,
+                    },
+                    &[],
+                );
             }
         }
         Target::Home { owner, home } => {
@@ -187,7 +194,12 @@ pub async fn view_of(ctx: &Ctx, reached: Reached, request: &PropFind) -> Result<
 }
 
 /// The collections in a user's home, as PROPFIND Depth 1 lists them.
-async fn member_views(ctx: &Ctx, owner: &str, home: Home, request: &PropFind) -> Result<Vec<CollectionView>, ServerError> {
+async fn member_views(
+    ctx: &Ctx,
+    owner: &str,
+    home: Home,
+    request: &PropFind,
+) -> Result<Vec<CollectionView>, ServerError> {
     let mut views = Vec::new();
     for collection in ctx.store().list_collections(owner).await? {
         if !home.holds(collection.kind) {

@@ -22,7 +22,7 @@ use super::reply;
 use super::resource::{self, Target};
 use super::xml::DavProp;
 use super::xml::request::{PropPatchOp, parse_proppatch};
-use super::xml::response::{Multistatus, PropStat, Precondition, Response as DavResponse, Status};
+use super::xml::response::{Multistatus, Precondition, PropStat, Response as DavResponse, Status};
 use super::xml::value::PropValue;
 
 /// Where a writable property goes.
@@ -167,7 +167,12 @@ pub async fn handle(ctx: &Ctx, target: Target, body: &[u8]) -> Result<Response, 
             collection,
             name,
         } => (owner, home, collection, Some(name)),
-        _ => return Err(ServerError::status_with(StatusCode::FORBIDDEN, "no writable properties here")),
+        _ => {
+            return Err(ServerError::status_with(
+                StatusCode::FORBIDDEN,
+                "no writable properties here",
+            ));
+        }
     };
     let reached = resource::reach_existing(ctx.store(), &ctx.user, &owner, home, &collection).await?;
     reached.require_write()?;
@@ -196,7 +201,13 @@ pub async fn handle(ctx: &Ctx, target: Target, body: &[u8]) -> Result<Response, 
     }
     let props = plan.names.into_iter().map(|p| (p, PropValue::Empty)).collect();
     let ms = Multistatus {
-        responses: vec![DavResponse::with_propstats(href, vec![PropStat { status: Status::OK, props }])],
+        responses: vec![DavResponse::with_propstats(
+            href,
+            vec![PropStat {
+                status: Status::OK,
+                props,
+            }],
+        )],
         sync_token: None,
     };
     Ok(reply::multistatus(&ms))

@@ -61,7 +61,12 @@ pub fn allprop(subject: &Subject<'_>) -> Vec<DavProp> {
     let mut names = vec![DavProp::ResourceType];
     match subject {
         Subject::Collection(view) => {
-            names.extend([DavProp::DisplayName, DavProp::GetCtag, DavProp::SyncToken, DavProp::Owner]);
+            names.extend([
+                DavProp::DisplayName,
+                DavProp::GetCtag,
+                DavProp::SyncToken,
+                DavProp::Owner,
+            ]);
             names.extend([DavProp::SupportedLock, DavProp::LockDiscovery]);
             match view.collection.kind {
                 CollectionKind::AddressBook => names.push(DavProp::AddressbookDescription),

@@ -49,7 +49,10 @@ pub async fn handle(ctx: &Ctx, target: Target, body: Bytes) -> Result<Response, 
         name,
     } = target
     else {
-        return Err(ServerError::status_with(StatusCode::METHOD_NOT_ALLOWED, "PUT needs a resource path"));
+        return Err(ServerError::status_with(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "PUT needs a resource path",
+        ));
     };
     let reached = resource::reach(ctx.store(), &ctx.user, &owner, home, &collection)
         .await?
@@ -86,7 +89,11 @@ pub async fn handle(ctx: &Ctx, target: Target, body: Bytes) -> Result<Response, 
         .put_object(put)
         .await
         .map_err(|e| engine_error(e, &reached, data_kind))?;
-    let status = if written.created { StatusCode::CREATED } else { StatusCode::NO_CONTENT };
+    let status = if written.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::NO_CONTENT
+    };
     let mut response = reply::empty(status);
     if !parsed.rewritten {
         let etag = HeaderValue::from_str(&quoted_etag(written.etag.as_str()))
@@ -133,10 +140,17 @@ fn parse_vcard(body: &[u8]) -> Result<Parsed, ServerError> {
     let invalid = |detail: String| ServerError::precondition_because(Precondition::ValidAddressData, detail);
     let mut records = vcard::parse(body).map_err(|e| invalid(e.to_string()))?;
     if records.len() != 1 {
-        return Err(invalid(format!("{} vCards in one resource; exactly one is allowed", records.len())));
+        return Err(invalid(format!(
+            "{} vCards in one resource; exactly one is allowed",
+            records.len()
+        )));
     }
     let record = records.remove(0);
-    let content_type = if record.source == Some(SourceFormat::VCard40) { VCARD4 } else { VCARD3 };
+    let content_type = if record.source == Some(SourceFormat::VCard40) {
+        VCARD4
+    } else {
+        VCARD3
+    };
     Ok(Parsed {
         record,
         bytes: body.to_vec(),
@@ -201,20 +215,25 @@ fn drop_duration_beside_dtend(record: &mut Record) -> bool {
 /// `If-Match` / `If-None-Match` (RFC 9110 §13.1.1–2). ETags are compared
 /// without quotes and backslashes: Evolution sends `\"…\"`.
 async fn precondition(ctx: &Ctx, reached: &Reached, name: &ObjectName) -> Result<EnginePrecondition, ServerError> {
-    if let Some(value) = ctx.header("if-none-match") {
-        if value.trim() == "*" {
-            return Ok(EnginePrecondition::IfNoneMatchAny);
-        }
+    if ctx.header("if-none-match").is_some_and(|v| v.trim() == "*") {
+        return Ok(EnginePrecondition::IfNoneMatchAny);
     }
     let Some(value) = ctx.header("if-match") else {
         return Ok(EnginePrecondition::None);
     };
     if value.trim() == "*" {
-        let exists = ctx.store().object(&reached.collection.id, name).await?.is_some_and(|o| !o.deleted);
+        let exists = ctx
+            .store()
+            .object(&reached.collection.id, name)
+            .await?
+            .is_some_and(|o| !o.deleted);
         return if exists {
             Ok(EnginePrecondition::None)
         } else {
-            Err(ServerError::status_with(StatusCode::PRECONDITION_FAILED, "no current resource"))
+            Err(ServerError::status_with(
+                StatusCode::PRECONDITION_FAILED,
+                "no current resource",
+            ))
         };
     }
     Ok(EnginePrecondition::IfMatch(parse_etag(value)))
@@ -234,7 +253,11 @@ async fn check_count(ctx: &Ctx, reached: &Reached, name: &ObjectName) -> Result<
     if count < limit {
         return Ok(());
     }
-    let exists = ctx.store().object(&reached.collection.id, name).await?.is_some_and(|o| !o.deleted);
+    let exists = ctx
+        .store()
+        .object(&reached.collection.id, name)
+        .await?
+        .is_some_and(|o| !o.deleted);
     if exists {
         return Ok(());
     }

@@ -37,9 +37,21 @@ pub enum Target {
     Principals,
     Principal(String),
     Homes(Home),
-    Home { owner: String, home: Home },
-    Collection { owner: String, home: Home, name: String },
-    Object { owner: String, home: Home, collection: String, name: ObjectName },
+    Home {
+        owner: String,
+        home: Home,
+    },
+    Collection {
+        owner: String,
+        home: Home,
+        name: String,
+    },
+    Object {
+        owner: String,
+        home: Home,
+        collection: String,
+        name: ObjectName,
+    },
 }
 
 impl Target {
@@ -168,14 +180,22 @@ pub async fn reach(
         other => other,
     };
     let Some(collection) = found.filter(|c| home.holds(c.kind)) else {
-        return if owner == user { Ok(None) } else { Err(ServerError::NotFound) };
+        return if owner == user {
+            Ok(None)
+        } else {
+            Err(ServerError::NotFound)
+        };
     };
     let access = if owner == user {
         Access::Write
     } else {
         store.access(&id, user).await?.ok_or(ServerError::NotFound)?
     };
-    Ok(Some(Reached { collection, access, home }))
+    Ok(Some(Reached {
+        collection,
+        access,
+        home,
+    }))
 }
 
 /// Like [`reach`], but the collection must exist.
@@ -186,12 +206,18 @@ pub async fn reach_existing(
     home: Home,
     name: &str,
 ) -> Result<Reached, ServerError> {
-    reach(store, user, owner, home, name).await?.ok_or(ServerError::NotFound)
+    reach(store, user, owner, home, name)
+        .await?
+        .ok_or(ServerError::NotFound)
 }
 
 /// 404 for another user's principal or home (only your own are visible).
 pub fn own_space(user: &str, owner: &str) -> Result<(), ServerError> {
-    if user == owner { Ok(()) } else { Err(ServerError::NotFound) }
+    if user == owner {
+        Ok(())
+    } else {
+        Err(ServerError::NotFound)
+    }
 }
 
 /// Gives a user with no collections at all the default address book

@@ -19,7 +19,11 @@ fn row(row: &AnyRow) -> Result<DeadProperty, StoreError> {
 }
 
 impl DeadProperties for SqlStore {
-    async fn dead_properties(&self, collection: &CollectionId, resource: &str) -> Result<Vec<DeadProperty>, StoreError> {
+    async fn dead_properties(
+        &self,
+        collection: &CollectionId,
+        resource: &str,
+    ) -> Result<Vec<DeadProperty>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM dead_properties WHERE collection_id = $1 AND resource = $2 ORDER BY namespace, name"
         );
@@ -35,7 +39,10 @@ impl DeadProperties for SqlStore {
         let sql = format!(
             "SELECT {COLUMNS} FROM dead_properties WHERE collection_id = $1 ORDER BY resource, namespace, name"
         );
-        let rows = sqlx::query(&sql).bind(collection.as_str()).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(&sql)
+            .bind(collection.as_str())
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(row).collect()
     }
 

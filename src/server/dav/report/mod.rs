@@ -50,7 +50,13 @@ pub async fn handle(ctx: &Ctx, target: Target, body: &[u8]) -> Result<Response, 
             address_data,
         } if offered => {
             let want = address_data.map(|d| d.media_type);
-            Ok(multiget::run(ctx, reached, hrefs, props, DataWant::from_media(want, DavProp::AddressData)))
+            Ok(multiget::run(
+                ctx,
+                reached,
+                hrefs,
+                props,
+                DataWant::from_media(want, DavProp::AddressData),
+            ))
         }
         Report::CalendarMultiget { hrefs, props, .. } if offered => {
             Ok(multiget::run(ctx, reached, hrefs, props, DataWant::calendar()))

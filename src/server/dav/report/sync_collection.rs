@@ -34,7 +34,9 @@ pub fn parse_token(token: &str) -> Result<Seq, ServerError> {
         .and_then(|n| n.parse::<i64>().ok())
         .filter(|n| *n >= 0)
         .map(Seq)
-        .ok_or_else(|| ServerError::precondition_because(Precondition::ValidSyncToken, format!("unknown sync token {token:?}")))
+        .ok_or_else(|| {
+            ServerError::precondition_because(Precondition::ValidSyncToken, format!("unknown sync token {token:?}"))
+        })
 }
 
 /// What a sync answer lists: members in order, the token, and whether it
