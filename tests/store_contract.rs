@@ -6,7 +6,7 @@ mod common;
 use common::stores::{self, TestStore};
 use pimgate::store::{
     Access, Accounts, AppPassword, ChangeLog, Collection, CollectionKind, DeadProperties, DeadProperty, Device,
-    Expected, Locks, ObjectStore, ObjectWrite, StoreError, User,
+    Expected, Locks, ObjectStore, ObjectWrite, PlainResource, PlainResources, StoreError, User,
 };
 use pimgate::universal::{
     ChangeTransaction, CollectionId, Component, ComponentName, DeviceId, ETag, ObjectName, Op, Prop, PropName, Record,
@@ -538,6 +538,29 @@ async fn dead_properties_set_replace_remove(s: TestStore) {
     assert!(store.dead_properties_in(&id).await.unwrap().is_empty());
 }
 
+async fn plain_resources_put_replace_delete(s: TestStore) {
+    let id = setup(&s).await;
+    let store = &s.store;
+    let name = ObjectName("notes.txt".into());
+    let mut resource = PlainResource {
+        collection: id.clone(),
+        name: name.clone(),
+        content_type: "text/plain".into(),
+        body: b"\x00binary\xff".to_vec(),
+        etag: ETag("e1".into()),
+        modified_at: T0,
+    };
+    assert!(store.put_plain_resource(&resource).await.unwrap(), "created");
+    assert_eq!(store.plain_resource(&id, &name).await.unwrap(), Some(resource.clone()));
+    resource.body = b"second".to_vec();
+    resource.etag = ETag("e2".into());
+    assert!(!store.put_plain_resource(&resource).await.unwrap(), "replaced");
+    assert_eq!(store.plain_resources(&id).await.unwrap(), vec![resource.clone()]);
+    assert!(store.delete_plain_resource(&id, &name).await.unwrap());
+    assert!(!store.delete_plain_resource(&id, &name).await.unwrap());
+    assert_eq!(store.plain_resource(&id, &name).await.unwrap(), None);
+}
+
 macro_rules! contract {
     ($($check:ident),* $(,)?) => {
         mod sqlite {
@@ -570,4 +593,5 @@ contract!(
     leases,
     reopening_keeps_everything,
     dead_properties_set_replace_remove,
+    plain_resources_put_replace_delete,
 );

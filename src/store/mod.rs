@@ -203,6 +203,32 @@ pub trait DeadProperties {
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
+/// Opaque resources of plain WebDAV collections.
+pub trait PlainResources {
+    /// The resource at `name`.
+    fn plain_resource(
+        &self,
+        collection: &CollectionId,
+        name: &ObjectName,
+    ) -> impl Future<Output = Result<Option<PlainResource>, StoreError>> + Send;
+
+    /// Every resource of a collection, ordered by name.
+    fn plain_resources(
+        &self,
+        collection: &CollectionId,
+    ) -> impl Future<Output = Result<Vec<PlainResource>, StoreError>> + Send;
+
+    /// Creates or replaces a resource; true when it was created.
+    fn put_plain_resource(&self, resource: &PlainResource) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Deletes a resource; false when there was none.
+    fn delete_plain_resource(
+        &self,
+        collection: &CollectionId,
+        name: &ObjectName,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
 /// Collection leases: one writer at a time, across processes sharing a database.
 pub trait Locks {
     /// Takes the lease, or renews it when `holder` already has it. Another

@@ -246,3 +246,15 @@ pub struct DeadProperty {
     /// The whole property element, serialized.
     pub xml: String,
 }
+
+/// An opaque resource of a plain WebDAV collection: bytes and a media type,
+/// read by no adapter and logged in no change log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlainResource {
+    pub collection: CollectionId,
+    pub name: ObjectName,
+    pub content_type: String,
+    pub body: Vec<u8>,
+    pub etag: ETag,
+    pub modified_at: Timestamp,
+}

@@ -7,7 +7,7 @@ use axum::response::Response;
 
 use crate::server::accounts::now;
 use crate::server::error::ServerError;
-use crate::store::{Accounts, DeadProperties};
+use crate::store::{Accounts, CollectionKind, DeadProperties};
 
 use super::Ctx;
 use super::reply;
@@ -23,6 +23,9 @@ pub async fn handle(ctx: &Ctx, target: Target) -> Result<Response, ServerError> 
         } => {
             let reached = resource::reach_existing(ctx.store(), &ctx.user, &owner, home, &collection).await?;
             reached.require_write()?;
+            if reached.collection.kind == CollectionKind::Plain {
+                return super::plain::delete(ctx, &reached, &name).await;
+            }
             let precondition = match ctx.header("if-match") {
                 Some(value) if value.trim() != "*" => {
                     crate::engine::Precondition::IfMatch(super::put::parse_etag(value))

@@ -13,7 +13,7 @@ use axum::response::Response;
 use crate::adapters::vcard::{self, VCardVersion};
 use crate::server::error::ServerError;
 use crate::server::render::{VCARD3, VCARD4};
-use crate::store::{ObjectStore, StoredObject};
+use crate::store::{CollectionKind, ObjectStore, StoredObject};
 
 use super::Ctx;
 use super::props::{http_date, quoted_etag};
@@ -71,6 +71,9 @@ pub async fn handle(ctx: &Ctx, target: Target) -> Result<Response, ServerError> 
         return collection_page(ctx, &target).await;
     };
     let reached = resource::reach_existing(ctx.store(), &ctx.user, &owner, home, &collection).await?;
+    if reached.collection.kind == CollectionKind::Plain {
+        return super::plain::get(ctx, &reached, &name).await;
+    }
     let object = ctx
         .store()
         .object(&reached.collection.id, &name)

@@ -74,7 +74,8 @@ impl KindFacts for CollectionKind {
                 ReportName::CalendarQuery,
                 ReportName::FreeBusyQuery,
             ],
-            CollectionKind::Plain => vec![ReportName::SyncCollection],
+            // No change log for opaque resources: no sync-collection.
+            CollectionKind::Plain => Vec::new(),
         }
     }
 

@@ -16,11 +16,14 @@
 //! and CTags are change-log positions. Errors are [`ServerError`]s, typed
 //! DAV preconditions included.
 
+mod copy_move;
 mod deadprops;
 mod delete;
 mod get;
 pub mod kind;
+mod lock;
 mod mkcol;
+mod plain;
 mod propfind;
 mod proppatch;
 pub mod props;
@@ -112,6 +115,10 @@ pub async fn handle(
         "PUT" => put::handle(&ctx, target, body).await,
         "DELETE" => delete::handle(&ctx, target).await,
         "REPORT" => report::handle(&ctx, target, &body).await,
+        "COPY" => copy_move::handle(&ctx, target, copy_move::Mode::Copy).await,
+        "MOVE" => copy_move::handle(&ctx, target, copy_move::Mode::Move).await,
+        "LOCK" => lock::lock(&ctx, target, &body).await,
+        "UNLOCK" => lock::unlock(&ctx, target).await,
         _ => Err(ServerError::status_with(
             StatusCode::METHOD_NOT_ALLOWED,
             format!("{method} is not supported here"),

@@ -5,7 +5,7 @@
 use axum::response::Response;
 
 use crate::server::error::ServerError;
-use crate::store::{Access, Accounts, ChangeLog, ObjectStore, ObjectSummary};
+use crate::store::{Access, Accounts, ChangeLog, CollectionKind, Locks, ObjectStore, ObjectSummary, PlainResources};
 
 use super::Ctx;
 use super::deadprops;
@@ -108,7 +108,7 @@ pub async fn run(ctx: &Ctx, target: &Target, depth: Depth, request: &PropFind) -
             let own = dead.remove("").unwrap_or_default();
             add(props::view_href(&view), Subject::Collection(&view), &own);
             if depth == Depth::One {
-                let members = ctx.store().list_objects(&reached.collection.id).await?;
+                let members = member_summaries(ctx, &reached).await?;
                 for summary in &members {
                     let subject = Subject::Object {
                         summary,
@@ -147,6 +147,10 @@ pub async fn object_summary(
     reached: &Reached,
     name: &crate::universal::ObjectName,
 ) -> Result<ObjectSummary, ServerError> {
+    if reached.collection.kind == CollectionKind::Plain {
+        let found = ctx.store().plain_resource(&reached.collection.id, name).await?;
+        return found.as_ref().map(super::plain::summary).ok_or(ServerError::NotFound);
+    }
     let object = ctx
         .store()
         .object(&reached.collection.id, name)
@@ -163,6 +167,15 @@ pub async fn object_summary(
         modified_seq: object.modified_seq,
         modified_at: object.modified_at,
     })
+}
+
+/// The members of a collection as summaries (objects, or opaque resources).
+async fn member_summaries(ctx: &Ctx, reached: &Reached) -> Result<Vec<ObjectSummary>, ServerError> {
+    if reached.collection.kind == CollectionKind::Plain {
+        let resources = ctx.store().plain_resources(&reached.collection.id).await?;
+        return Ok(resources.iter().map(super::plain::summary).collect());
+    }
+    Ok(ctx.store().list_objects(&reached.collection.id).await?)
 }
 
 /// Whether the request names a quota property (they cost a listing).
@@ -184,12 +197,24 @@ pub async fn view_of(ctx: &Ctx, reached: Reached, request: &PropFind) -> Result<
     } else {
         None
     };
+    let wants_locks = match request {
+        PropFind::Prop(names) => names.contains(&DavProp::LockDiscovery),
+        _ => true,
+    };
+    let lease = if wants_locks {
+        ctx.store()
+            .lease(&reached.collection.id, crate::server::accounts::now())
+            .await?
+    } else {
+        None
+    };
     Ok(CollectionView {
         collection: reached.collection,
         access: reached.access,
         home: reached.home,
         seq,
         usage,
+        lease,
     })
 }
 

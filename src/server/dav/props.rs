@@ -7,7 +7,7 @@
 
 use crate::config::Limits;
 use crate::server::paths;
-use crate::store::{Access, Collection, CollectionKind, ObjectSummary};
+use crate::store::{Access, Collection, CollectionKind, Lease, ObjectSummary};
 use crate::universal::Seq;
 
 use super::kind::{Home, KindFacts, calendar_components};
@@ -34,6 +34,8 @@ pub struct CollectionView {
     pub seq: Seq,
     /// (objects, bytes), when quota properties were asked for.
     pub usage: Option<(u64, u64)>,
+    /// The live lease (LOCK), when lockdiscovery was asked for.
+    pub lease: Option<Lease>,
 }
 
 /// The resource whose properties are asked for.
@@ -158,6 +160,12 @@ fn collection(ctx: &PropContext<'_>, view: &CollectionView, prop: &DavProp) -> O
         DavProp::Owner => PropValue::Href(Href::from_path(paths::principal(&c.owner))),
         DavProp::CurrentUserPrivilegeSet => privileges(view.access),
         DavProp::SupportedLock => PropValue::SupportedLock(vec![LockScope::Exclusive]),
+        DavProp::LockDiscovery => PropValue::LockDiscovery(
+            view.lease
+                .iter()
+                .map(|lease| super::lock::active_lock(lease, view_href(view)))
+                .collect(),
+        ),
         DavProp::QuotaUsedBytes => PropValue::Text(view.usage?.1.to_string()),
         DavProp::QuotaAvailableBytes => {
             let (objects, _) = view.usage?;
@@ -190,6 +198,8 @@ fn object(summary: &ObjectSummary, access: Access, prop: &DavProp) -> Option<Pro
         DavProp::GetContentLength => PropValue::Text(summary.size.to_string()),
         DavProp::GetLastModified => PropValue::Text(http_date(summary.modified_at.0)),
         DavProp::SupportedLock => PropValue::SupportedLock(vec![LockScope::Exclusive]),
+        // FIXME: a member shows no lock; the lease is on its collection.
+        DavProp::LockDiscovery => PropValue::LockDiscovery(Vec::new()),
         DavProp::CurrentUserPrivilegeSet => privileges(access),
         _ => return None,
     })

@@ -60,10 +60,7 @@ pub async fn handle(ctx: &Ctx, target: Target, body: Bytes) -> Result<Response, 
     reached.require_write()?;
     let kind = reached.collection.kind;
     let Some(data_kind) = kind.data_kind() else {
-        return Err(ServerError::status_with(
-            StatusCode::FORBIDDEN,
-            "plain collections hold no objects yet",
-        ));
+        return super::plain::put(ctx, &reached, name, body.to_vec()).await;
     };
     check_size(ctx, data_kind, body.len())?;
     check_media_type(ctx, kind, data_kind)?;

@@ -15,6 +15,7 @@ mod changes;
 mod dead;
 mod locks;
 mod objects;
+mod plain;
 mod rows;
 
 use std::path::Path;
