@@ -5,8 +5,8 @@ mod common;
 
 use common::stores::{self, TestStore};
 use pimgate::store::{
-    Access, Accounts, AppPassword, ChangeLog, Collection, CollectionKind, Device, Expected, Locks, ObjectStore,
-    ObjectWrite, StoreError, User,
+    Access, Accounts, AppPassword, ChangeLog, Collection, CollectionKind, DeadProperties, DeadProperty, Device,
+    Expected, Locks, ObjectStore, ObjectWrite, PlainResource, PlainResources, StoreError, User,
 };
 use pimgate::universal::{
     ChangeTransaction, CollectionId, Component, ComponentName, DeviceId, ETag, ObjectName, Op, Prop, PropName, Record,
@@ -491,6 +491,76 @@ async fn app_passwords_create_list_revoke(s: TestStore) {
     );
 }
 
+fn dead(resource: &str, name: &str, xml: &str) -> DeadProperty {
+    DeadProperty {
+        resource: resource.into(),
+        namespace: "urn:x".into(),
+        name: name.into(),
+        xml: xml.into(),
+    }
+}
+
+async fn dead_properties_set_replace_remove(s: TestStore) {
+    let id = setup(&s).await;
+    let store = &s.store;
+    assert!(store.dead_properties(&id, "").await.unwrap().is_empty());
+    let a = dead("", "a", "<x:a xmlns:x=\"urn:x\">1</x:a>");
+    let b = dead("", "b", "<x:b xmlns:x=\"urn:x\"/>");
+    let member = dead("m.vcf", "a", "<x:a xmlns:x=\"urn:x\">m</x:a>");
+    store
+        .update_dead_properties(&id, "", &[a.clone(), b.clone()], &[])
+        .await
+        .unwrap();
+    store
+        .update_dead_properties(&id, "m.vcf", std::slice::from_ref(&member), &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.dead_properties(&id, "").await.unwrap(),
+        vec![a.clone(), b.clone()]
+    );
+    // Replace one and remove the other in one update; removing an absent one is fine.
+    let a2 = dead("", "a", "<x:a xmlns:x=\"urn:x\">2</x:a>");
+    let remove = [
+        ("urn:x".to_owned(), "b".to_owned()),
+        ("urn:x".to_owned(), "absent".to_owned()),
+    ];
+    store
+        .update_dead_properties(&id, "", std::slice::from_ref(&a2), &remove)
+        .await
+        .unwrap();
+    assert_eq!(store.dead_properties(&id, "").await.unwrap(), vec![a2.clone()]);
+    assert_eq!(store.dead_properties_in(&id).await.unwrap(), vec![a2.clone(), member]);
+    store.clear_dead_properties(&id, "m.vcf").await.unwrap();
+    assert_eq!(store.dead_properties_in(&id).await.unwrap(), vec![a2]);
+    // Deleting the collection deletes its properties.
+    store.delete_collection(&id).await.unwrap();
+    assert!(store.dead_properties_in(&id).await.unwrap().is_empty());
+}
+
+async fn plain_resources_put_replace_delete(s: TestStore) {
+    let id = setup(&s).await;
+    let store = &s.store;
+    let name = ObjectName("notes.txt".into());
+    let mut resource = PlainResource {
+        collection: id.clone(),
+        name: name.clone(),
+        content_type: "text/plain".into(),
+        body: b"\x00binary\xff".to_vec(),
+        etag: ETag("e1".into()),
+        modified_at: T0,
+    };
+    assert!(store.put_plain_resource(&resource).await.unwrap(), "created");
+    assert_eq!(store.plain_resource(&id, &name).await.unwrap(), Some(resource.clone()));
+    resource.body = b"second".to_vec();
+    resource.etag = ETag("e2".into());
+    assert!(!store.put_plain_resource(&resource).await.unwrap(), "replaced");
+    assert_eq!(store.plain_resources(&id).await.unwrap(), vec![resource.clone()]);
+    assert!(store.delete_plain_resource(&id, &name).await.unwrap());
+    assert!(!store.delete_plain_resource(&id, &name).await.unwrap());
+    assert_eq!(store.plain_resource(&id, &name).await.unwrap(), None);
+}
+
 macro_rules! contract {
     ($($check:ident),* $(,)?) => {
         mod sqlite {
@@ -522,4 +592,6 @@ contract!(
     change_log_positions_and_retention,
     leases,
     reopening_keeps_everything,
+    dead_properties_set_replace_remove,
+    plain_resources_put_replace_delete,
 );

@@ -114,10 +114,10 @@ pub fn router(state: AppState) -> Router {
         .route("/account", get(discovery::account))
         .route("/.well-known/carddav", any(discovery::well_known))
         .route("/.well-known/caldav", any(discovery::well_known))
-        .route("/dav", options(discovery::dav_options))
-        .route("/dav/", options(discovery::dav_options))
-        .route("/dav/{*path}", options(discovery::dav_options))
-        // dav routes are added here
+        // OPTIONS answers without credentials; every other method is DAV.
+        .route("/dav", options(discovery::dav_options).fallback(dav::handle))
+        .route("/dav/", options(discovery::dav_options).fallback(dav::handle))
+        .route("/dav/{*path}", options(discovery::dav_options).fallback(dav::handle))
         .fallback(discovery::not_found)
         // Content-Length over the limit: 413 before any handler runs;
         // chunked bodies are cut off at the limit while being read.

@@ -48,6 +48,9 @@ pub trait ObjectStore {
         collection: &CollectionId,
     ) -> impl Future<Output = Result<Vec<ObjectSummary>, StoreError>> + Send;
 
+    /// How many live objects the collection holds (the per-collection limit).
+    fn count_objects(&self, collection: &CollectionId) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
     /// Writes one object version and its change-log row in one transaction.
     /// Fails with [`StoreError::VersionMismatch`] when the stored version is
     /// not the expected one, [`StoreError::DuplicateTransaction`] when the
@@ -164,6 +167,66 @@ pub trait Accounts {
         collection: &CollectionId,
         user: &str,
     ) -> impl Future<Output = Result<Option<Access>, StoreError>> + Send;
+}
+
+/// Dead properties of collections and their members (RFC 4918 §4.2).
+pub trait DeadProperties {
+    /// The dead properties of one resource (`""`: the collection), by name.
+    fn dead_properties(
+        &self,
+        collection: &CollectionId,
+        resource: &str,
+    ) -> impl Future<Output = Result<Vec<DeadProperty>, StoreError>> + Send;
+
+    /// Every dead property of a collection and its members (Depth 1 PROPFIND).
+    fn dead_properties_in(
+        &self,
+        collection: &CollectionId,
+    ) -> impl Future<Output = Result<Vec<DeadProperty>, StoreError>> + Send;
+
+    /// Sets (insert or replace) and removes properties of one resource in
+    /// one transaction: all or nothing (RFC 4918 §9.2). `remove` names
+    /// (namespace, name) pairs; removing an absent property is no error.
+    fn update_dead_properties(
+        &self,
+        collection: &CollectionId,
+        resource: &str,
+        set: &[DeadProperty],
+        remove: &[(String, String)],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Removes every dead property of one resource (it was deleted).
+    fn clear_dead_properties(
+        &self,
+        collection: &CollectionId,
+        resource: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// Opaque resources of plain WebDAV collections.
+pub trait PlainResources {
+    /// The resource at `name`.
+    fn plain_resource(
+        &self,
+        collection: &CollectionId,
+        name: &ObjectName,
+    ) -> impl Future<Output = Result<Option<PlainResource>, StoreError>> + Send;
+
+    /// Every resource of a collection, ordered by name.
+    fn plain_resources(
+        &self,
+        collection: &CollectionId,
+    ) -> impl Future<Output = Result<Vec<PlainResource>, StoreError>> + Send;
+
+    /// Creates or replaces a resource; true when it was created.
+    fn put_plain_resource(&self, resource: &PlainResource) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Deletes a resource; false when there was none.
+    fn delete_plain_resource(
+        &self,
+        collection: &CollectionId,
+        name: &ObjectName,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
 /// Collection leases: one writer at a time, across processes sharing a database.

@@ -159,6 +159,8 @@ pub struct ObjectSummary {
     pub content_type: String,
     pub size: u64,
     pub modified_seq: Seq,
+    /// When this version was written (DAV `getlastmodified`).
+    pub modified_at: Timestamp,
 }
 
 /// What the writer expects to find before its write.
@@ -230,4 +232,29 @@ pub struct Lease {
     pub holder: String,
     pub acquired_at: Timestamp,
     pub expires_at: Timestamp,
+}
+
+/// A dead property (RFC 4918 §4.2) of a collection or one of its members:
+/// the property element as XML, kept as the client wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadProperty {
+    /// The member's name, or `""` for the collection itself.
+    pub resource: String,
+    /// The property's namespace URI and local name.
+    pub namespace: String,
+    pub name: String,
+    /// The whole property element, serialized.
+    pub xml: String,
+}
+
+/// An opaque resource of a plain WebDAV collection: bytes and a media type,
+/// read by no adapter and logged in no change log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlainResource {
+    pub collection: CollectionId,
+    pub name: ObjectName,
+    pub content_type: String,
+    pub body: Vec<u8>,
+    pub etag: ETag,
+    pub modified_at: Timestamp,
 }

@@ -1,6 +1,7 @@
 //! Shared test support: the real-world corpus in `../shared/fixtures/realworld`.
 #![allow(dead_code)]
 
+pub mod dav_client;
 pub mod server;
 pub mod stores;
 

@@ -12,8 +12,10 @@
 
 mod accounts;
 mod changes;
+mod dead;
 mod locks;
 mod objects;
+mod plain;
 mod rows;
 
 use std::path::Path;

@@ -48,10 +48,18 @@ impl ObjectStore for SqlStore {
     }
 
     async fn list_objects(&self, collection: &CollectionId) -> Result<Vec<ObjectSummary>, StoreError> {
-        let sql = "SELECT name, uid, version, etag, format, LENGTH(original) AS size, modified_seq \
+        let sql = "SELECT name, uid, version, etag, format, LENGTH(original) AS size, modified_seq, modified_at \
                    FROM objects WHERE collection_id = $1 AND deleted = 0 ORDER BY name";
         let rows = sqlx::query(sql).bind(collection.as_str()).fetch_all(&self.pool).await?;
         rows.iter().map(rows::summary).collect()
+    }
+
+    async fn count_objects(&self, collection: &CollectionId) -> Result<u64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM objects WHERE collection_id = $1 AND deleted = 0")
+            .bind(collection.as_str())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>("n")? as u64)
     }
 
     async fn commit(&self, write: ObjectWrite) -> Result<Seq, StoreError> {

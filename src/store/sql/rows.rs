@@ -41,6 +41,7 @@ pub(super) fn summary(row: &AnyRow) -> Result<ObjectSummary, StoreError> {
         content_type: row.try_get("format")?,
         size: row.try_get::<i64, _>("size")? as u64,
         modified_seq: Seq(row.try_get("modified_seq")?),
+        modified_at: Timestamp(row.try_get("modified_at")?),
     })
 }
 

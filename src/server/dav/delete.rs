@@ -1,0 +1,60 @@
+//! DELETE (RFC 4918 §9.6) of objects, through the engine (a tombstone and a
+//! change-log row, so sync-collection reports the removal), and of whole
+//! collections (owner only).
+
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use crate::server::accounts::now;
+use crate::server::error::ServerError;
+use crate::store::{Accounts, CollectionKind, DeadProperties};
+
+use super::Ctx;
+use super::reply;
+use super::resource::{self, Target};
+
+pub async fn handle(ctx: &Ctx, target: Target) -> Result<Response, ServerError> {
+    match target {
+        Target::Object {
+            owner,
+            home,
+            collection,
+            name,
+        } => {
+            let reached = resource::reach_existing(ctx.store(), &ctx.user, &owner, home, &collection).await?;
+            reached.require_write()?;
+            if reached.collection.kind == CollectionKind::Plain {
+                return super::plain::delete(ctx, &reached, &name).await;
+            }
+            let precondition = match ctx.header("if-match") {
+                Some(value) if value.trim() != "*" => {
+                    crate::engine::Precondition::IfMatch(super::put::parse_etag(value))
+                }
+                _ => crate::engine::Precondition::None,
+            };
+            ctx.state
+                .engine()
+                .delete_object(&reached.collection.id, &name, &precondition, &ctx.origin(), now())
+                .await?;
+            ctx.store()
+                .clear_dead_properties(&reached.collection.id, name.as_str())
+                .await?;
+            Ok(reply::empty(StatusCode::NO_CONTENT))
+        }
+        Target::Collection { owner, home, name } => {
+            let reached = resource::reach_existing(ctx.store(), &ctx.user, &owner, home, &name).await?;
+            if reached.collection.owner != ctx.user {
+                return Err(ServerError::status_with(
+                    StatusCode::FORBIDDEN,
+                    "only the owner deletes a collection",
+                ));
+            }
+            ctx.store().delete_collection(&reached.collection.id).await?;
+            Ok(reply::empty(StatusCode::NO_CONTENT))
+        }
+        _ => Err(ServerError::status_with(
+            StatusCode::FORBIDDEN,
+            "this resource cannot be deleted",
+        )),
+    }
+}

@@ -1,0 +1,182 @@
+//! REPORT (RFC 3253 §3.6) on collections: sync-collection (RFC 6578) and
+//! the multigets (RFC 6352 §8.7, RFC 4791 §7.9), written once for both
+//! kinds. addressbook-query, calendar-query and free-busy-query are answered
+//! with 403 `supported-report` until the query module lands
+//! (docs/compliance).
+//!
+//! Reports over many objects stream their multistatus ([`super::reply::stream`]),
+//! reading the store in chunks ([`CHUNK`] names per query).
+
+mod multiget;
+mod sync_collection;
+
+use axum::response::Response;
+
+use crate::adapters::vcard::VCardVersion;
+use crate::server::error::ServerError;
+use crate::store::{Access, ObjectSummary, StoredObject};
+
+use super::Ctx;
+use super::get::representation;
+use super::propfind;
+use super::props::{PropContext, Subject};
+use super::resource::{self, Target};
+use super::xml::request::{PropFind, Report, parse_report};
+use super::xml::response::{Precondition, Response as DavResponse, ResponseBody, Status};
+use super::xml::value::{MediaType, PropValue, ReportName};
+use super::xml::{DavProp, Href};
+
+/// Objects read per store query in a report.
+pub const CHUNK: usize = 500;
+
+pub async fn handle(ctx: &Ctx, target: Target, body: &[u8]) -> Result<Response, ServerError> {
+    let report = parse_report(body, &ctx.xml_limits(body)?)?;
+    let Target::Collection { owner, home, name } = target else {
+        return Err(ServerError::precondition_because(
+            Precondition::SupportedReport,
+            "reports run on collections",
+        ));
+    };
+    let reached = resource::reach_existing(ctx.store(), &ctx.user, &owner, home, &name).await?;
+    let name = report.name();
+    let offered = super::props::offers(reached.collection.kind, name);
+    match report {
+        Report::SyncCollection {
+            token, limit, props, ..
+        } if offered => sync_collection::run(ctx, reached, token, limit, props).await,
+        Report::AddressbookMultiget {
+            hrefs,
+            props,
+            address_data,
+        } if offered => {
+            let want = address_data.map(|d| d.media_type);
+            Ok(multiget::run(
+                ctx,
+                reached,
+                hrefs,
+                props,
+                DataWant::from_media(want, DavProp::AddressData),
+            ))
+        }
+        Report::CalendarMultiget { hrefs, props, .. } if offered => {
+            Ok(multiget::run(ctx, reached, hrefs, props, DataWant::calendar()))
+        }
+        _ => Err(ServerError::precondition_because(
+            Precondition::SupportedReport,
+            format!("{} is not supported on this collection", report_label(name)),
+        )),
+    }
+}
+
+fn report_label(name: ReportName) -> String {
+    let (ns, local) = name.name();
+    format!("{{{}}}{local}", ns.uri())
+}
+
+/// Which data property a report asks for, and in which vCard version.
+#[derive(Debug, Clone)]
+pub struct DataWant {
+    pub prop: DavProp,
+    pub version: Option<VCardVersion>,
+}
+
+impl DataWant {
+    fn from_media(media: Option<MediaType>, prop: DavProp) -> DataWant {
+        let version = match media {
+            Some(MediaType::VCard4) => Some(VCardVersion::V4),
+            Some(MediaType::VCard3) => Some(VCardVersion::V3),
+            _ => None,
+        };
+        DataWant { prop, version }
+    }
+
+    fn calendar() -> DataWant {
+        DataWant {
+            prop: DavProp::CalendarData,
+            version: None,
+        }
+    }
+
+    /// The data property a sync-collection asks for, if any.
+    fn in_props(props: &PropFind) -> Option<DataWant> {
+        let PropFind::Prop(names) = props else { return None };
+        names.iter().find_map(|name| match name {
+            DavProp::AddressData => Some(DataWant {
+                prop: DavProp::AddressData,
+                version: None,
+            }),
+            DavProp::CalendarData => Some(DataWant::calendar()),
+            _ => None,
+        })
+    }
+}
+
+/// A summary of a stored object, for the live properties.
+pub fn summary_of(object: &StoredObject) -> ObjectSummary {
+    ObjectSummary {
+        name: object.name.clone(),
+        uid: object.uid.clone(),
+        version: object.version,
+        etag: object.etag.clone(),
+        content_type: object.content_type.clone(),
+        size: object.original.len() as u64,
+        modified_seq: object.modified_seq,
+        modified_at: object.modified_at,
+    }
+}
+
+/// One object's `<response>` in a report: its live properties, plus its
+/// data (address-data / calendar-data) when asked for.
+pub fn object_response(
+    pctx: &PropContext<'_>,
+    href: Href,
+    object: &StoredObject,
+    access: Access,
+    props: &PropFind,
+    data: Option<&DataWant>,
+) -> DavResponse {
+    let summary = summary_of(object);
+    let subject = Subject::Object {
+        summary: &summary,
+        access,
+    };
+    let without_data = match props {
+        PropFind::Prop(names) => PropFind::Prop(
+            names
+                .iter()
+                .filter(|n| !matches!(n, DavProp::AddressData | DavProp::CalendarData))
+                .cloned()
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    let mut response = propfind::response(pctx, href, &subject, &without_data, &[]);
+    let Some(want) = data else { return response };
+    let value = match representation(object, want.version) {
+        Ok((bytes, _)) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(error) => {
+            tracing::error!(%error, name = %object.name, "cannot render object data");
+            return response;
+        }
+    };
+    let value = match want.prop {
+        DavProp::AddressData => PropValue::AddressData(value),
+        _ => PropValue::CalendarData(value),
+    };
+    if let ResponseBody::PropStats(propstats) = &mut response.body {
+        match propstats.iter_mut().find(|p| p.status == Status::OK) {
+            Some(ok) => {
+                // An empty 200 propstat holds nothing yet: fill it.
+                ok.props.push((want.prop.clone(), value));
+            }
+            None => propstats.insert(
+                0,
+                super::xml::response::PropStat {
+                    status: Status::OK,
+                    props: vec![(want.prop.clone(), value)],
+                },
+            ),
+        }
+    }
+    response
+}

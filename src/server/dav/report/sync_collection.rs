@@ -1,0 +1,140 @@
+//! sync-collection (RFC 6578 §3): the members changed or removed since a
+//! token, read from the change log (O(changes), never O(collection)).
+//!
+//! - No token: every member, and the current position as the token.
+//! - A token: the members whose log rows come after it; a removed member is
+//!   a response with status 404 (§3.5.2).
+//! - `limit` (§3.6): at most that many log rows; when more wait, the
+//!   request-URI gets a 507 `number-of-matches-within-limits` response and
+//!   the token continues where this answer stopped.
+//! - Tokens are URIs `http://pimgate/sync/<position>`; anything else, or a
+//!   position pruned from or ahead of the log, is 403 `valid-sync-token`.
+
+use std::collections::HashMap;
+
+use axum::response::Response;
+
+use crate::engine::EngineError;
+use crate::server::error::ServerError;
+use crate::store::{ChangeLog, ObjectStore};
+use crate::universal::{ObjectName, Seq};
+
+use super::super::Ctx;
+use super::super::props::{PropContext, SYNC_TOKEN_PREFIX, sync_token};
+use super::super::reply::{self, Sink};
+use super::super::resource::Reached;
+use super::super::xml::request::PropFind;
+use super::super::xml::response::{Precondition, Response as DavResponse, Status};
+use super::{CHUNK, DataWant, object_response};
+
+/// Reads a sync token back into a position.
+pub fn parse_token(token: &str) -> Result<Seq, ServerError> {
+    token
+        .strip_prefix(SYNC_TOKEN_PREFIX)
+        .and_then(|n| n.parse::<i64>().ok())
+        .filter(|n| *n >= 0)
+        .map(Seq)
+        .ok_or_else(|| {
+            ServerError::precondition_because(Precondition::ValidSyncToken, format!("unknown sync token {token:?}"))
+        })
+}
+
+/// What a sync answer lists: members in order, the token, and whether it
+/// was truncated.
+struct Plan {
+    members: Vec<ObjectName>,
+    token: Seq,
+    truncated: bool,
+}
+
+pub async fn run(
+    ctx: &Ctx,
+    reached: Reached,
+    token: Option<String>,
+    limit: Option<u32>,
+    props: PropFind,
+) -> Result<Response, ServerError> {
+    let since = token.as_deref().map(parse_token).transpose()?;
+    let plan = plan(ctx, &reached, since, limit).await?;
+    let store = ctx.store().clone();
+    let user = ctx.user.clone();
+    let limits = ctx.limits().clone();
+    let data = DataWant::in_props(&props);
+    Ok(reply::stream(move |mut sink: Sink| async move {
+        let pctx = PropContext {
+            user: &user,
+            limits: &limits,
+        };
+        for names in plan.members.chunks(CHUNK) {
+            let found = match store.objects(&reached.collection.id, names).await {
+                Ok(found) => found,
+                Err(error) => return sink.fail(&error).await,
+            };
+            let live: HashMap<_, _> = found.iter().filter(|o| !o.deleted).map(|o| (&o.name, o)).collect();
+            for name in names {
+                let href = reached.object_href(name);
+                let live = live.get(name).copied();
+                let response = match live {
+                    Some(object) => object_response(&pctx, href, object, reached.access, &props, data.as_ref()),
+                    None => DavResponse::with_status(href, Status::NOT_FOUND),
+                };
+                if sink.push(&response).await.is_err() {
+                    return;
+                }
+            }
+        }
+        if plan.truncated {
+            let mut response = DavResponse::with_status(reached.href(), Status::INSUFFICIENT_STORAGE);
+            response.error = Some(Precondition::NumberOfMatchesWithinLimits);
+            if sink.push(&response).await.is_err() {
+                return;
+            }
+        }
+        let _ = sink.finish(Some(&sync_token(plan.token))).await;
+    }))
+}
+
+/// Which members to report, from the log (or a listing for an initial sync).
+async fn plan(ctx: &Ctx, reached: &Reached, since: Option<Seq>, limit: Option<u32>) -> Result<Plan, ServerError> {
+    let id = &reached.collection.id;
+    let engine = ctx.state.engine();
+    let from_log = |since: Seq| async move {
+        let changes = engine.changes_since(id, since, limit.unwrap_or(u32::MAX)).await?;
+        let mut members: Vec<ObjectName> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        // Newest row first, so each member appears once with its latest state.
+        for change in changes.changes.iter().rev() {
+            if seen.insert(change.object.clone()) {
+                members.push(change.object.clone());
+            }
+        }
+        members.reverse();
+        Ok::<_, EngineError>(Plan {
+            members,
+            token: changes.next,
+            truncated: changes.more,
+        })
+    };
+    match (since, limit) {
+        (Some(since), _) => Ok(from_log(since).await?),
+        (None, Some(_)) => match from_log(Seq(0)).await {
+            Ok(plan) => Ok(plan),
+            // The log was pruned: list everything (the limit cannot be honoured).
+            Err(EngineError::TokenExpired { .. }) => initial(ctx, reached).await,
+            Err(other) => Err(other.into()),
+        },
+        (None, None) => initial(ctx, reached).await,
+    }
+}
+
+/// An initial sync: every live member, and the position read first (so a
+/// concurrent change is reported again next time rather than lost).
+async fn initial(ctx: &Ctx, reached: &Reached) -> Result<Plan, ServerError> {
+    let token = ctx.store().current_seq(&reached.collection.id).await?;
+    let members = ctx.store().list_objects(&reached.collection.id).await?;
+    Ok(Plan {
+        members: members.into_iter().map(|m| m.name).collect(),
+        token,
+        truncated: false,
+    })
+}

@@ -1,0 +1,278 @@
+//! Request paths → typed resources, and authorization (owner or grant).
+//!
+//! ```text
+//! /dav/                                 Root
+//! /dav/principals/                      Principals
+//! /dav/principals/USER/                 Principal
+//! /dav/addressbooks/ | /dav/calendars/  Homes
+//! /dav/addressbooks/USER/               Home (address books)
+//! /dav/calendars/USER/COLLECTION/       Collection
+//! /dav/calendars/USER/COLLECTION/NAME   Object
+//! ```
+//!
+//! A user sees their own homes and collections, and collections granted to
+//! them; anything else is 404, so names of other users' collections do not
+//! leak. Read grants allow the reading methods only (403 otherwise).
+
+use axum::http::StatusCode;
+use percent_encoding::percent_decode_str;
+
+use crate::server::accounts::now;
+use crate::server::error::ServerError;
+use crate::server::paths;
+use crate::store::{Access, Accounts, Collection, CollectionKind, SqlStore};
+use crate::universal::{CollectionId, ObjectName};
+
+use super::kind::Home;
+use super::xml::Href;
+
+/// The default collections a new user gets on first authenticated access.
+pub const DEFAULT_ADDRESSBOOK: &str = "contacts";
+pub const DEFAULT_CALENDAR: &str = "calendar";
+
+/// A parsed request path, before any lookup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Root,
+    Principals,
+    Principal(String),
+    Homes(Home),
+    Home {
+        owner: String,
+        home: Home,
+    },
+    Collection {
+        owner: String,
+        home: Home,
+        name: String,
+    },
+    Object {
+        owner: String,
+        home: Home,
+        collection: String,
+        name: ObjectName,
+    },
+}
+
+impl Target {
+    /// Reads a request path (percent-encoded); `None` outside the DAV space.
+    pub fn parse(path: &str) -> Option<Target> {
+        let decoded = percent_decode_str(path).decode_utf8().ok()?;
+        let rest = decoded.strip_prefix("/dav")?;
+        let trailing = rest.ends_with('/');
+        let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+        if segments.iter().any(|s| *s == "." || *s == "..") {
+            return None;
+        }
+        let home = |s: &str| match s {
+            "addressbooks" => Some(Home::AddressBooks),
+            "calendars" => Some(Home::Calendars),
+            _ => None,
+        };
+        Some(match segments.as_slice() {
+            [] => Target::Root,
+            ["principals"] => Target::Principals,
+            ["principals", user] => Target::Principal((*user).to_owned()),
+            [h] => Target::Homes(home(h)?),
+            [h, owner] => Target::Home {
+                owner: (*owner).to_owned(),
+                home: home(h)?,
+            },
+            [h, owner, name] => Target::Collection {
+                owner: (*owner).to_owned(),
+                home: home(h)?,
+                name: (*name).to_owned(),
+            },
+            [h, owner, collection, name] if !trailing => Target::Object {
+                owner: (*owner).to_owned(),
+                home: home(h)?,
+                collection: (*collection).to_owned(),
+                name: ObjectName((*name).to_owned()),
+            },
+            _ => return None,
+        })
+    }
+
+    /// The user whose space the path is in, if any.
+    pub fn owner(&self) -> Option<&str> {
+        match self {
+            Target::Principal(owner)
+            | Target::Home { owner, .. }
+            | Target::Collection { owner, .. }
+            | Target::Object { owner, .. } => Some(owner),
+            _ => None,
+        }
+    }
+}
+
+/// The href of a collection in a home (with its trailing slash).
+pub fn collection_href(home: Home, owner: &str, name: &str) -> Href {
+    Href::from_path(match home {
+        Home::AddressBooks => paths::addressbook(owner, name),
+        Home::Calendars => paths::calendar(owner, name),
+    })
+}
+
+/// The href of a home.
+pub fn home_href(home: Home, owner: &str) -> Href {
+    Href::from_path(match home {
+        Home::AddressBooks => paths::addressbook_home(owner),
+        Home::Calendars => paths::calendar_home(owner),
+    })
+}
+
+/// The home a collection of `kind` is listed under by default.
+pub fn home_of(kind: CollectionKind, requested: Home) -> Home {
+    match kind {
+        CollectionKind::AddressBook => Home::AddressBooks,
+        CollectionKind::Calendar => Home::Calendars,
+        CollectionKind::Plain => requested,
+    }
+}
+
+/// An existing collection the user may reach, and how.
+#[derive(Debug, Clone)]
+pub struct Reached {
+    pub collection: Collection,
+    pub access: Access,
+    /// The home it was addressed through.
+    pub home: Home,
+}
+
+impl Reached {
+    pub fn href(&self) -> Href {
+        collection_href(self.home, &self.collection.owner, &self.collection.name)
+    }
+
+    pub fn object_href(&self, name: &ObjectName) -> Href {
+        Href::from_path(format!("{}{}", self.href().path(), name.as_str()))
+    }
+
+    /// 403 unless the user may write.
+    pub fn require_write(&self) -> Result<(), ServerError> {
+        match self.access {
+            Access::Write => Ok(()),
+            Access::Read => Err(ServerError::status_with(
+                StatusCode::FORBIDDEN,
+                "read-only access to this collection",
+            )),
+        }
+    }
+}
+
+/// Looks a collection up and checks the user may see it: owner, or a
+/// grant. `Ok(None)` when it does not exist and the user owns the home
+/// (a MKCOL or a PUT's missing parent); 404 for other users' spaces.
+pub async fn reach(
+    store: &SqlStore,
+    user: &str,
+    owner: &str,
+    home: Home,
+    name: &str,
+) -> Result<Option<Reached>, ServerError> {
+    let id = CollectionId(format!("{owner}/{name}"));
+    let found = store.collection(&id).await?;
+    let found = match found {
+        None if owner == user => {
+            provision(store, user).await?;
+            store.collection(&id).await?
+        }
+        other => other,
+    };
+    let Some(collection) = found.filter(|c| home.holds(c.kind)) else {
+        return if owner == user {
+            Ok(None)
+        } else {
+            Err(ServerError::NotFound)
+        };
+    };
+    let access = if owner == user {
+        Access::Write
+    } else {
+        store.access(&id, user).await?.ok_or(ServerError::NotFound)?
+    };
+    Ok(Some(Reached {
+        collection,
+        access,
+        home,
+    }))
+}
+
+/// Like [`reach`], but the collection must exist.
+pub async fn reach_existing(
+    store: &SqlStore,
+    user: &str,
+    owner: &str,
+    home: Home,
+    name: &str,
+) -> Result<Reached, ServerError> {
+    reach(store, user, owner, home, name)
+        .await?
+        .ok_or(ServerError::NotFound)
+}
+
+/// 404 for another user's principal or home (only your own are visible).
+pub fn own_space(user: &str, owner: &str) -> Result<(), ServerError> {
+    if user == owner {
+        Ok(())
+    } else {
+        Err(ServerError::NotFound)
+    }
+}
+
+/// Gives a user with no collections at all the default address book
+/// `contacts` and calendar `calendar` (first authenticated access). A user
+/// who deleted every collection gets them back, as with Radicale.
+pub async fn provision(store: &SqlStore, user: &str) -> Result<(), ServerError> {
+    if !store.list_collections(user).await?.is_empty() {
+        return Ok(());
+    }
+    let at = now();
+    for (name, kind, display) in [
+        (DEFAULT_ADDRESSBOOK, CollectionKind::AddressBook, "Contacts"),
+        (DEFAULT_CALENDAR, CollectionKind::Calendar, "Calendar"),
+    ] {
+        let mut collection = Collection::new(user, name, kind, at);
+        collection.display_name = Some(display.to_owned());
+        match store.create_collection(&collection).await {
+            // A concurrent first request created it: fine.
+            Ok(()) | Err(crate::store::StoreError::AlreadyExists(_)) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_to_targets() {
+        assert_eq!(Target::parse("/dav/"), Some(Target::Root));
+        assert_eq!(Target::parse("/dav"), Some(Target::Root));
+        assert_eq!(
+            Target::parse("/dav/principals/alice/"),
+            Some(Target::Principal("alice".into()))
+        );
+        assert_eq!(
+            Target::parse("/dav/calendars/alice/work/"),
+            Some(Target::Collection {
+                owner: "alice".into(),
+                home: Home::Calendars,
+                name: "work".into()
+            })
+        );
+        assert_eq!(
+            Target::parse("/dav/addressbooks/alice/contacts/a%20b.vcf"),
+            Some(Target::Object {
+                owner: "alice".into(),
+                home: Home::AddressBooks,
+                collection: "contacts".into(),
+                name: ObjectName("a b.vcf".into())
+            })
+        );
+        assert_eq!(Target::parse("/dav/calendars/alice/../bob/"), None);
+        assert_eq!(Target::parse("/dav/elsewhere/"), None);
+    }
+}
