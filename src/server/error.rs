@@ -9,6 +9,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::store::StoreError;
+use crate::sync_protocol::{ApiError, ErrorCode};
 
 /// The realm clients show when asking for a password (RFC 7617 §2).
 pub const REALM: &str = "pimgate";
@@ -28,6 +29,19 @@ pub enum ServerError {
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
     Internal(String),
+    /// A native sync API failure (`/sync/v1`): its status and JSON body.
+    #[error("{}", body.error)]
+    Api { status: StatusCode, body: Box<ApiError> },
+}
+
+impl ServerError {
+    /// A sync API error with a plain message.
+    pub fn api(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+        ServerError::Api {
+            status,
+            body: Box::new(ApiError::new(code, message)),
+        }
+    }
 }
 
 impl ServerError {
@@ -38,12 +52,16 @@ impl ServerError {
             ServerError::NotFound | ServerError::Store(StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
             ServerError::Store(StoreError::Locked { .. }) => StatusCode::LOCKED,
             ServerError::Store(_) | ServerError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ServerError::Api { status, .. } => *status,
         }
     }
 }
 
 impl IntoResponse for ServerError {
     fn into_response(self) -> Response {
+        if let ServerError::Api { status, body } = self {
+            return api_response(status, *body);
+        }
         let status = self.status();
         let body = if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
@@ -71,4 +89,20 @@ impl IntoResponse for ServerError {
         }
         response
     }
+}
+
+/// A sync API error as JSON; 401 challenges for a bearer token (RFC 6750 §3).
+fn api_response(status: StatusCode, body: ApiError) -> Response {
+    if status.is_server_error() {
+        tracing::error!(error = %body.error, "sync request failed");
+    }
+    let mut response = (status, axum::Json(body)).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        let challenge = format!("Bearer realm=\"{REALM}\"");
+        response.headers_mut().insert(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_str(&challenge).expect("ASCII challenge"),
+        );
+    }
+    response
 }

@@ -17,6 +17,7 @@ pub mod paths;
 pub mod proxy;
 pub mod render;
 mod serve;
+pub mod sync_api;
 pub mod throttle;
 pub mod tls;
 
@@ -117,6 +118,7 @@ pub fn router(state: AppState) -> Router {
         .route("/dav/", options(discovery::dav_options))
         .route("/dav/{*path}", options(discovery::dav_options))
         // dav routes are added here
+        .nest(crate::sync_protocol::PREFIX, sync_api::routes(&state))
         .fallback(discovery::not_found)
         // Content-Length over the limit: 413 before any handler runs;
         // chunked bodies are cut off at the limit while being read.
