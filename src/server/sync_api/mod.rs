@@ -24,6 +24,7 @@ use tower_http::decompression::RequestDecompressionLayer;
 use super::AppState;
 
 pub use device_auth::{DeviceAuth, DeviceTokens, new_token};
+pub use devices::add_device;
 pub use hub::Hub;
 
 /// The `/sync/v1` routes, with compression both ways.
