@@ -37,7 +37,10 @@ fn create_tx(txid: &str) -> ChangeTransaction {
         origin: DeviceId("x".into()),
         at: Timestamp(1),
         changes: vec![Change {
-            path: FieldPath { components: vec![], field: None },
+            path: FieldPath {
+                components: vec![],
+                field: None,
+            },
             action: Action::Add,
             prop: None,
             component: Some(clean.root),
@@ -72,7 +75,10 @@ async fn registered_token_works_until_revoked_then_401() {
     let server = setup().await;
     let phone = device(&server, "alice", "phone").await;
     assert!(phone.token.starts_with("pgd_"));
-    let open = as_device(&server, Method::POST, SESSION, &phone.token).send().await.unwrap();
+    let open = as_device(&server, Method::POST, SESSION, &phone.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(open.status(), 200);
     let list: serde_json::Value = server
         .client
@@ -94,10 +100,21 @@ async fn registered_token_works_until_revoked_then_401() {
         .await
         .unwrap();
     assert_eq!(revoke.status(), 204);
-    let after = as_device(&server, Method::GET, CHANGES, &phone.token).send().await.unwrap();
+    let after = as_device(&server, Method::GET, CHANGES, &phone.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(after.status(), 401);
-    assert!(after.headers()["www-authenticate"].to_str().unwrap().starts_with("Bearer"));
-    let wrong = as_device(&server, Method::GET, CHANGES, &format!("pgd_{}_nope", phone.id)).send().await.unwrap();
+    assert!(
+        after.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .starts_with("Bearer")
+    );
+    let wrong = as_device(&server, Method::GET, CHANGES, &format!("pgd_{}_nope", phone.id))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong.status(), 401);
 }
 
@@ -105,15 +122,35 @@ async fn registered_token_works_until_revoked_then_401() {
 async fn device_without_grant_gets_403_and_read_grant_cannot_write() {
     let server = setup().await;
     let bobs = device(&server, "bob", "laptop").await;
-    let pull = as_device(&server, Method::GET, CHANGES, &bobs.token).send().await.unwrap();
+    let pull = as_device(&server, Method::GET, CHANGES, &bobs.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(pull.status(), 403);
-    server.store().set_grant(&contacts(), "bob", Access::Read).await.unwrap();
-    let pull = as_device(&server, Method::GET, CHANGES, &bobs.token).send().await.unwrap();
+    server
+        .store()
+        .set_grant(&contacts(), "bob", Access::Read)
+        .await
+        .unwrap();
+    let pull = as_device(&server, Method::GET, CHANGES, &bobs.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(pull.status(), 200);
-    let open = as_device(&server, Method::POST, SESSION, &bobs.token).send().await.unwrap();
+    let open = as_device(&server, Method::POST, SESSION, &bobs.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(open.status(), 403);
-    server.store().set_grant(&contacts(), "bob", Access::Write).await.unwrap();
-    let open = as_device(&server, Method::POST, SESSION, &bobs.token).send().await.unwrap();
+    server
+        .store()
+        .set_grant(&contacts(), "bob", Access::Write)
+        .await
+        .unwrap();
+    let open = as_device(&server, Method::POST, SESSION, &bobs.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(open.status(), 200);
 }
 
@@ -129,7 +166,10 @@ async fn second_writer_gets_423_with_holder_and_a_dead_holders_lease_expires() {
         .unwrap();
     assert_eq!(open.status(), 200);
     // `a` now "crashes": it never closes.
-    let locked = as_device(&server, Method::POST, SESSION, &b.token).send().await.unwrap();
+    let locked = as_device(&server, Method::POST, SESSION, &b.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(locked.status(), 423);
     let body: ApiError = locked.json().await.unwrap();
     assert_eq!(body.holder.as_deref(), Some(a.id.as_str()));
@@ -137,9 +177,15 @@ async fn second_writer_gets_423_with_holder_and_a_dead_holders_lease_expires() {
     let refused = push(&server, &b.token, &[create_tx("t1")]).await;
     assert_eq!(refused.status(), 423, "a push without the lease is refused");
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let open = as_device(&server, Method::POST, SESSION, &b.token).send().await.unwrap();
+    let open = as_device(&server, Method::POST, SESSION, &b.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(open.status(), 200);
-    let close = as_device(&server, Method::DELETE, SESSION, &b.token).send().await.unwrap();
+    let close = as_device(&server, Method::DELETE, SESSION, &b.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(close.status(), 204);
 }
 
@@ -147,7 +193,10 @@ async fn second_writer_gets_423_with_holder_and_a_dead_holders_lease_expires() {
 async fn retried_push_is_applied_once_and_pull_returns_it_with_cursor() {
     let server = setup().await;
     let a = device(&server, "alice", "a").await;
-    as_device(&server, Method::POST, SESSION, &a.token).send().await.unwrap();
+    as_device(&server, Method::POST, SESSION, &a.token)
+        .send()
+        .await
+        .unwrap();
     let first: PushResponse = push(&server, &a.token, &[create_tx("t1")]).await.json().await.unwrap();
     assert!(first.results[0].created && !first.results[0].duplicate);
     let again: PushResponse = push(&server, &a.token, &[create_tx("t1")]).await.json().await.unwrap();
@@ -161,7 +210,11 @@ async fn retried_push_is_applied_once_and_pull_returns_it_with_cursor() {
         .await
         .unwrap();
     assert_eq!(pulled.changes.len(), 1);
-    assert_eq!(pulled.changes[0].transaction.origin.as_str(), a.id.as_str(), "origin is the device");
+    assert_eq!(
+        pulled.changes[0].transaction.origin.as_str(),
+        a.id.as_str(),
+        "origin is the device"
+    );
     assert_eq!(
         server.store().cursor(&a.id, &contacts()).await.unwrap(),
         Some(pulled.cursor),
@@ -173,7 +226,10 @@ async fn retried_push_is_applied_once_and_pull_returns_it_with_cursor() {
 async fn malformed_pushes_are_refused_with_nothing_applied() {
     let server = setup().await;
     let a = device(&server, "alice", "a").await;
-    as_device(&server, Method::POST, SESSION, &a.token).send().await.unwrap();
+    as_device(&server, Method::POST, SESSION, &a.token)
+        .send()
+        .await
+        .unwrap();
     push(&server, &a.token, &[create_tx("t1")]).await;
     let before = server.store().current_seq(&contacts()).await.unwrap();
     let bad_json = as_device(&server, Method::POST, PUSH, &a.token)
@@ -201,7 +257,10 @@ async fn malformed_pushes_are_refused_with_nothing_applied() {
 async fn compressed_requests_and_responses_both_ways() {
     let server = setup().await;
     let a = device(&server, "alice", "a").await;
-    as_device(&server, Method::POST, SESSION, &a.token).send().await.unwrap();
+    as_device(&server, Method::POST, SESSION, &a.token)
+        .send()
+        .await
+        .unwrap();
     let body = serde_json::to_vec(&serde_json::json!({ "transactions": [create_tx("z1")] })).unwrap();
     let packed = zstd::encode_all(&body[..], 3).unwrap();
     let response = as_device(&server, Method::POST, PUSH, &a.token)
@@ -223,7 +282,11 @@ async fn compressed_requests_and_responses_both_ways() {
         .unwrap();
     assert_eq!(pulled.headers()["content-encoding"], "gzip");
     let mut gz = Vec::new();
-    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&pulled.bytes().await.unwrap()[..]), &mut gz).unwrap();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&pulled.bytes().await.unwrap()[..]),
+        &mut gz,
+    )
+    .unwrap();
     let page: PullResponse = serde_json::from_slice(&gz).unwrap();
     assert_eq!(page.changes.len(), 1);
 }
@@ -242,13 +305,19 @@ async fn long_poll_wakes_within_a_second_of_a_push_and_sees_dav_writes() {
         })
     };
     tokio::time::sleep(Duration::from_millis(300)).await;
-    as_device(&server, Method::POST, SESSION, &a.token).send().await.unwrap();
+    as_device(&server, Method::POST, SESSION, &a.token)
+        .send()
+        .await
+        .unwrap();
     let pushed_at = Instant::now();
     push(&server, &a.token, &[create_tx("t1")]).await;
     let (page, _) = waiting.await.unwrap();
     assert!(pushed_at.elapsed() < Duration::from_secs(1));
     assert_eq!(page.changes.len(), 1);
-    as_device(&server, Method::DELETE, SESSION, &a.token).send().await.unwrap();
+    as_device(&server, Method::DELETE, SESSION, &a.token)
+        .send()
+        .await
+        .unwrap();
     // A DAV write (through the engine, as the DAV PUT handler does) is in
     // the same log; the pushed object is what DAV serves.
     let card = CARD.replace("UID:jane", "UID:bob").replace("Jane", "Bob");
@@ -276,6 +345,11 @@ async fn long_poll_wakes_within_a_second_of_a_push_and_sees_dav_writes() {
         .await
         .unwrap();
     assert_eq!(page.changes[0].object.as_str(), "bob.vcf");
-    let jane = server.store().object(&contacts(), &ObjectName("jane.vcf".into())).await.unwrap().unwrap();
+    let jane = server
+        .store()
+        .object(&contacts(), &ObjectName("jane.vcf".into()))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(String::from_utf8(jane.original).unwrap().contains("TEL:+1 555 0100"));
 }

@@ -81,7 +81,9 @@ impl Remote {
         let body = OpenSession {
             ttl_secs: Some(ttl_secs),
         };
-        let response = self.send(self.http.post(format!("{}/session", self.base)).json(&body)).await?;
+        let response = self
+            .send(self.http.post(format!("{}/session", self.base)).json(&body))
+            .await?;
         Self::json(response).await
     }
 

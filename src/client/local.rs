@@ -49,14 +49,22 @@ fn txid(agent: &str, tx: &ChangeTransaction) -> TxId {
     TxId(h.finalize().to_hex()[..32].to_owned())
 }
 
-fn transaction(collection: &CollectionId, uid: &Uid, op: Op, tracked: Option<&Tracked>, changes: Vec<Change>) -> ChangeTransaction {
+fn transaction(
+    collection: &CollectionId,
+    uid: &Uid,
+    op: Op,
+    tracked: Option<&Tracked>,
+    changes: Vec<Change>,
+) -> ChangeTransaction {
     ChangeTransaction {
         txid: TxId(String::new()),
         collection: collection.clone(),
         uid: uid.clone(),
         op,
         base_version: tracked.map(|t| t.version),
-        new_version: tracked.map_or(crate::universal::Version(1), |t| crate::universal::Version(t.version.0 + 1)),
+        new_version: tracked.map_or(crate::universal::Version(1), |t| {
+            crate::universal::Version(t.version.0 + 1)
+        }),
         // The server writes the authenticated device's id here.
         origin: DeviceId(String::new()),
         at: now(),
@@ -65,13 +73,22 @@ fn transaction(collection: &CollectionId, uid: &Uid, op: Op, tracked: Option<&Tr
 }
 
 /// Compares the scan with the tracked state.
-pub fn plan(scan: &Scan, tracked: &HashMap<Uid, Tracked>, collection: &CollectionId, agent: &str, report: &mut Report) -> Plan {
+pub fn plan(
+    scan: &Scan,
+    tracked: &HashMap<Uid, Tracked>,
+    collection: &CollectionId,
+    agent: &str,
+    report: &mut Report,
+) -> Plan {
     let unreadable: HashSet<&str> = scan.unreadable.iter().map(|(f, _)| f.as_str()).collect();
     let mut local: HashMap<Uid, &super::vdir::LocalObject> = HashMap::new();
     for object in &scan.objects {
         let uid = Uid(object.record.uid().unwrap_or_default().to_owned());
         if let Some(first) = local.get(&uid) {
-            report.problems.push(format!("{}: UID {uid} is also in {} (left untouched)", object.file, first.file));
+            report.problems.push(format!(
+                "{}: UID {uid} is also in {} (left untouched)",
+                object.file, first.file
+            ));
             continue;
         }
         local.insert(uid, object);
@@ -80,12 +97,18 @@ pub fn plan(scan: &Scan, tracked: &HashMap<Uid, Tracked>, collection: &Collectio
     for (uid, t) in tracked {
         match local.get(uid) {
             None if unreadable.contains(t.file.as_str()) => {}
-            None => transactions.push(transaction(collection, uid, Op::Delete, Some(t), vec![Change {
-                path: root_path(),
-                action: Action::Remove,
-                prop: None,
-                component: None,
-            }])),
+            None => transactions.push(transaction(
+                collection,
+                uid,
+                Op::Delete,
+                Some(t),
+                vec![Change {
+                    path: root_path(),
+                    action: Action::Remove,
+                    prop: None,
+                    component: None,
+                }],
+            )),
             Some(l) if l.hash == t.hash => {}
             Some(l) => {
                 let mut next = l.record.clone();
@@ -119,7 +142,11 @@ pub fn plan(scan: &Scan, tracked: &HashMap<Uid, Tracked>, collection: &Collectio
 /// Pushes in batches. Returns the UIDs whose file must be rewritten from
 /// the server's state even if the pull brings nothing for them (a push that
 /// changed nothing; a delete refused because the object was edited since).
-pub async fn push(remote: &Remote, transactions: &[ChangeTransaction], report: &mut Report) -> Result<HashSet<Uid>, SyncError> {
+pub async fn push(
+    remote: &Remote,
+    transactions: &[ChangeTransaction],
+    report: &mut Report,
+) -> Result<HashSet<Uid>, SyncError> {
     let mut rewrite = HashSet::new();
     let mut rest = transactions;
     while !rest.is_empty() {
@@ -128,7 +155,9 @@ pub async fn push(remote: &Remote, transactions: &[ChangeTransaction], report: &
             Ok(response) => (response.results, batch.len()),
             Err(SyncError::Api { status, body }) if status < 500 && body.index.is_some() => {
                 let index = body.index.unwrap_or(0);
-                report.problems.push(format!("{} not applied: {}", batch[index].uid, body.error));
+                report
+                    .problems
+                    .push(format!("{} not applied: {}", batch[index].uid, body.error));
                 (body.applied, index + 1)
             }
             Err(e) => return Err(e),

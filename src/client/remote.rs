@@ -72,7 +72,12 @@ fn replay(
     let uid = &tx.uid;
     match tx.op {
         Op::Create => {
-            let [Change { component: Some(root), .. }] = tx.changes.as_slice() else {
+            let [
+                Change {
+                    component: Some(root), ..
+                },
+            ] = tx.changes.as_slice()
+            else {
                 report.problems.push(format!("{uid}: a create without its object"));
                 return;
             };
@@ -83,12 +88,22 @@ fn replay(
                 .or_else(|| files.get(uid.as_str()).map(|f| (*f).to_owned()))
                 .unwrap_or_else(|| vdir::file_name(change.object.as_str(), uid.as_str(), record.is_contact()));
             let hash = tracked.get(uid).map(|t| t.hash.clone()).unwrap_or_default();
-            tracked.insert(uid.clone(), Tracked { file, version: tx.new_version, record, hash });
+            tracked.insert(
+                uid.clone(),
+                Tracked {
+                    file,
+                    version: tx.new_version,
+                    record,
+                    hash,
+                },
+            );
             touched.changed.insert(uid.clone());
         }
         Op::Update => {
             let Some(t) = tracked.get_mut(uid) else {
-                report.problems.push(format!("{uid}: an update for an object never seen"));
+                report
+                    .problems
+                    .push(format!("{uid}: an update for an object never seen"));
                 return;
             };
             if tx.new_version <= t.version {
@@ -100,7 +115,9 @@ fn replay(
                     t.version = tx.new_version;
                     touched.changed.insert(uid.clone());
                 }
-                Err(e) => report.problems.push(format!("{uid}: cannot apply version {}: {e}", tx.new_version)),
+                Err(e) => report
+                    .problems
+                    .push(format!("{uid}: cannot apply version {}: {e}", tx.new_version)),
             }
         }
         Op::Delete => {
@@ -117,7 +134,12 @@ fn replay(
 /// Replaces the state with a snapshot.
 fn resync(snapshot: Snapshot, tracked: &mut HashMap<Uid, Tracked>, files: &HashMap<&str, &str>, touched: &mut Touched) {
     let live: HashSet<Uid> = snapshot.objects.iter().map(|o| o.uid.clone()).collect();
-    for uid in tracked.keys().filter(|u| !live.contains(*u)).cloned().collect::<Vec<_>>() {
+    for uid in tracked
+        .keys()
+        .filter(|u| !live.contains(*u))
+        .cloned()
+        .collect::<Vec<_>>()
+    {
         if let Some(t) = tracked.remove(&uid) {
             touched.removed.insert(uid, t);
         }
@@ -131,7 +153,15 @@ fn resync(snapshot: Snapshot, tracked: &mut HashMap<Uid, Tracked>, files: &HashM
             .or_else(|| files.get(object.uid.as_str()).map(|f| (*f).to_owned()))
             .unwrap_or_else(|| vdir::file_name(object.name.as_str(), object.uid.as_str(), record.is_contact()));
         touched.changed.insert(object.uid.clone());
-        tracked.insert(object.uid, Tracked { file, version: object.version, record, hash: String::new() });
+        tracked.insert(
+            object.uid,
+            Tracked {
+                file,
+                version: object.version,
+                record,
+                hash: String::new(),
+            },
+        );
     }
 }
 
@@ -144,8 +174,11 @@ pub fn reconcile(
     rewrite: &HashSet<Uid>,
     report: &mut Report,
 ) {
-    let scanned: HashMap<&str, &vdir::LocalObject> =
-        scan.objects.iter().map(|o| (o.record.uid().unwrap_or_default(), o)).collect();
+    let scanned: HashMap<&str, &vdir::LocalObject> = scan
+        .objects
+        .iter()
+        .map(|o| (o.record.uid().unwrap_or_default(), o))
+        .collect();
     for uid in touched.changed.iter().chain(rewrite) {
         let Some(t) = tracked.get_mut(uid) else { continue };
         let local = scanned.get(uid.as_str()).copied();

@@ -42,7 +42,10 @@ impl State {
         let options = SqliteConnectOptions::new()
             .filename(dir.join(STATE_FILE))
             .create_if_missing(true);
-        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await?;
         sqlx::query(
             "CREATE TABLE IF NOT EXISTS objects (uid TEXT PRIMARY KEY, file TEXT NOT NULL, \
              version INTEGER NOT NULL, record TEXT NOT NULL, hash TEXT NOT NULL)",
@@ -64,16 +67,22 @@ impl State {
     }
 
     pub async fn set_meta(&self, key: &str, value: &str) -> Result<(), SyncError> {
-        sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .bind(key)
-            .bind(value)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     pub async fn cursor(&self) -> Result<Seq, SyncError> {
-        Ok(Seq(self.meta("cursor").await?.and_then(|v| v.parse().ok()).unwrap_or(0)))
+        Ok(Seq(self
+            .meta("cursor")
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)))
     }
 
     /// Every tracked object.
@@ -113,10 +122,12 @@ impl State {
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query("INSERT INTO meta (key, value) VALUES ('cursor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .bind(cursor.0.to_string())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES ('cursor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(cursor.0.to_string())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }

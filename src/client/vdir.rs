@@ -44,7 +44,10 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Record, String> {
     match <[Record; 1]>::try_from(records) {
         Ok([record]) if record.uid().is_some_and(|u| !u.is_empty()) => Ok(record),
         Ok(_) => Err("the object has no UID".into()),
-        Err(records) => Err(format!("{} objects in one file; a vdir holds one per file", records.len())),
+        Err(records) => Err(format!(
+            "{} objects in one file; a vdir holds one per file",
+            records.len()
+        )),
     }
 }
 
@@ -80,7 +83,11 @@ pub fn render(record: &Record, previous: Option<&[u8]>) -> Result<Vec<u8>, Strin
         return ical::render(record).map_err(|e| e.to_string());
     }
     let v4 = previous.is_some_and(|b| memchr::memmem::find(b, b"VERSION:4.0").is_some());
-    let version = if v4 { vcard::VCardVersion::V4 } else { vcard::VCardVersion::V3 };
+    let version = if v4 {
+        vcard::VCardVersion::V4
+    } else {
+        vcard::VCardVersion::V3
+    };
     vcard::render(record, version).map_err(|e| e.to_string())
 }
 
@@ -99,7 +106,13 @@ pub fn write_atomic(dir: &Path, file: &str, bytes: &[u8]) -> std::io::Result<()>
 pub fn file_name(object: &str, uid: &str, is_contact: bool) -> String {
     let clean: String = object
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let ext = if is_contact { ".vcf" } else { ".ics" };
     if clean.is_empty() || clean.starts_with('.') || !clean.ends_with(ext) {

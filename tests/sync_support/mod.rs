@@ -16,7 +16,10 @@ pub async fn setup() -> TestServer {
     let server = server::start(|_| {}).await;
     server.add_user("alice", PASSWORD).await;
     server.add_user("bob", PASSWORD).await;
-    for (name, kind) in [("contacts", CollectionKind::AddressBook), ("calendar", CollectionKind::Calendar)] {
+    for (name, kind) in [
+        ("contacts", CollectionKind::AddressBook),
+        ("calendar", CollectionKind::Calendar),
+    ] {
         server
             .store()
             .create_collection(&Collection::new("alice", name, kind, Timestamp(1)))
@@ -45,16 +48,8 @@ pub async fn device(server: &TestServer, user: &str, name: &str) -> DeviceCreate
 }
 
 /// A request builder with the device's bearer token.
-pub fn as_device(
-    server: &TestServer,
-    method: reqwest::Method,
-    path: &str,
-    token: &str,
-) -> reqwest::RequestBuilder {
-    server
-        .client
-        .request(method, server.url(path))
-        .bearer_auth(token)
+pub fn as_device(server: &TestServer, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
+    server.client.request(method, server.url(path)).bearer_auth(token)
 }
 
 pub const CARD: &str = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:jane\r\nFN:Jane Doe\r\nN:Doe;Jane;;;\r\nTEL:+1 555 0100\r\nEMAIL:jane@example.org\r\nEND:VCARD\r\n";

@@ -92,7 +92,13 @@ pub async fn revoke(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ServerError> {
     let id = DeviceId(id);
-    let not_found = || ServerError::api(StatusCode::NOT_FOUND, ErrorCode::NotFound, format!("no active device {id}"));
+    let not_found = || {
+        ServerError::api(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            format!("no active device {id}"),
+        )
+    };
     match state.store().device(&id).await? {
         Some(d) if d.user == user.name && d.revoked_at.is_none() => {
             state.store().revoke_device(&id, accounts::now()).await?;

@@ -47,9 +47,7 @@ pub async fn changes(
     let limit = query.limit.unwrap_or(MAX_PULL).clamp(1, MAX_PULL);
     let wait = Duration::from_secs(query.wait.unwrap_or(0).min(MAX_WAIT_SECS));
     let page = read_or_wait(&state, &hub, &collection, after, limit, wait).await?;
-    store
-        .set_cursor(&auth.device.id, &collection, page.next, now())
-        .await?;
+    store.set_cursor(&auth.device.id, &collection, page.next, now()).await?;
     Ok(Json(PullResponse {
         cursor: page.next,
         more: page.more,
@@ -77,7 +75,11 @@ async fn read_or_wait(
     wait: Duration,
 ) -> Result<ChangesSince, ServerError> {
     let deadline = tokio::time::Instant::now() + wait;
-    let mut notified = if wait.is_zero() { None } else { Some(hub.subscribe().await) };
+    let mut notified = if wait.is_zero() {
+        None
+    } else {
+        Some(hub.subscribe().await)
+    };
     loop {
         if let Some(rx) = notified.as_mut() {
             rx.borrow_and_update();
