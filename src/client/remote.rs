@@ -121,11 +121,11 @@ fn replay(
             }
         }
         Op::Delete => {
-            if tracked.get(uid).is_some_and(|t| tx.new_version > t.version) {
-                if let Some(t) = tracked.remove(uid) {
-                    touched.changed.remove(uid);
-                    touched.removed.insert(uid.clone(), t);
-                }
+            if tracked.get(uid).is_some_and(|t| tx.new_version > t.version)
+                && let Some(t) = tracked.remove(uid)
+            {
+                touched.changed.remove(uid);
+                touched.removed.insert(uid.clone(), t);
             }
         }
     }
@@ -191,10 +191,8 @@ pub fn reconcile(
         let Ok(bytes) = std::fs::read(&path) else { continue };
         let hash = vdir::hash(&bytes);
         let scanned_same = scanned.values().any(|o| o.file == t.file && o.hash == hash);
-        if hash == t.hash || scanned_same {
-            if std::fs::remove_file(&path).is_ok() {
-                report.removed += 1;
-            }
+        if (hash == t.hash || scanned_same) && std::fs::remove_file(&path).is_ok() {
+            report.removed += 1;
         }
         // Otherwise it was edited locally: edit beats delete, it is pushed
         // again as a create on the next run.
