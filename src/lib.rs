@@ -12,11 +12,15 @@
 //! - [`store`]: persistence on SQLite (embedded default) or PostgreSQL.
 //! - [`server`]: the HTTP server (axum): auth, discovery, CardDAV/CalDAV
 //!   (its XML layer is `server::dav::xml`).
+//! - [`sync_protocol`]: the native sync API's wire types (server and agent).
+//! - [`client`]: the device agent (`pimgate sync`): a vdir kept in step over the native API.
 //! - [`config`]: the server's typed configuration (file, environment, flags).
 
 pub mod adapters;
+pub mod client;
 pub mod config;
 pub mod engine;
 pub mod server;
 pub mod store;
+pub mod sync_protocol;
 pub mod universal;

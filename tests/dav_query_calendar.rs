@@ -21,9 +21,19 @@ fn check(fixture: &str, filter: &str, expected: bool) {
 
 fn events_in(range: &str) -> String {
     let (start, end) = range.split_once('/').unwrap();
-    let start = if start.is_empty() { String::new() } else { format!(r#" start="{start}""#) };
-    let end = if end.is_empty() { String::new() } else { format!(r#" end="{end}""#) };
-    format!(r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range{start}{end}/></C:comp-filter></C:comp-filter>"#)
+    let start = if start.is_empty() {
+        String::new()
+    } else {
+        format!(r#" start="{start}""#)
+    };
+    let end = if end.is_empty() {
+        String::new()
+    } else {
+        format!(r#" end="{end}""#)
+    };
+    format!(
+        r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range{start}{end}/></C:comp-filter></C:comp-filter>"#
+    )
 }
 
 const ABCD: [&str; 4] = [
@@ -62,8 +72,16 @@ fn rfc4791_9_9_time_range_matches_recurrence_instances_only_through_expansion() 
 #[test]
 fn rfc4791_9_9_override_moves_an_instance_out_of_its_slot() {
     // Jan 4th's instance moved from 12:00 to 14:00 EST (17:00Z → 19:00Z).
-    check("rfc4791_b_abcd2.ics", &events_in("20060104T170000Z/20060104T180000Z"), false);
-    check("rfc4791_b_abcd2.ics", &events_in("20060104T190000Z/20060104T193000Z"), true);
+    check(
+        "rfc4791_b_abcd2.ics",
+        &events_in("20060104T170000Z/20060104T180000Z"),
+        false,
+    );
+    check(
+        "rfc4791_b_abcd2.ics",
+        &events_in("20060104T190000Z/20060104T193000Z"),
+        true,
+    );
 }
 
 #[test]
@@ -106,14 +124,32 @@ fn rfc4791_7_8_5_alarm_time_range_on_todo() {
     // Task #1 is due (DATE) on Jan 4th; its alarm is relative to a start it does not have.
     let alarm_of = |parent: &str, range: &str| {
         let (s, e) = range.split_once('/').unwrap();
-        format!(r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="{parent}"><C:comp-filter name="VALARM"><C:time-range start="{s}" end="{e}"/></C:comp-filter></C:comp-filter></C:comp-filter>"#)
+        format!(
+            r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="{parent}"><C:comp-filter name="VALARM"><C:time-range start="{s}" end="{e}"/></C:comp-filter></C:comp-filter></C:comp-filter>"#
+        )
     };
-    check("rfc4791_b_abcd4.ics", &alarm_of("VTODO", "20060106T100000Z/20060107T100000Z"), false);
+    check(
+        "rfc4791_b_abcd4.ics",
+        &alarm_of("VTODO", "20060106T100000Z/20060107T100000Z"),
+        false,
+    );
     let alarm = |range: &str| alarm_of("VEVENT", range);
     // An alarm one day before each of three monthly instances (Jan, Feb, Mar 10th, 15:00Z).
-    check("alarm_day_before.ics", &alarm("20240209T140000Z/20240209T160000Z"), true);
-    check("alarm_day_before.ics", &alarm("20240210T140000Z/20240210T160000Z"), false);
-    check("alarm_day_before.ics", &alarm("20240409T000000Z/20240410T000000Z"), false);
+    check(
+        "alarm_day_before.ics",
+        &alarm("20240209T140000Z/20240209T160000Z"),
+        true,
+    );
+    check(
+        "alarm_day_before.ics",
+        &alarm("20240210T140000Z/20240210T160000Z"),
+        false,
+    );
+    check(
+        "alarm_day_before.ics",
+        &alarm("20240409T000000Z/20240410T000000Z"),
+        false,
+    );
 }
 
 #[test]
@@ -151,15 +187,27 @@ fn rfc4791_9_9_all_day_events_follow_the_floating_zone() {
     // EXDATE;VALUE=DATE removes 2025.
     check(birthday, &events_in("20250105T000000Z/20250106T000000Z"), false);
     // In New York, the day starts at 05:00Z: 04:00Z on the 5th is still the 4th there.
-    check_in(birthday, &events_in("20260105T040000Z/20260105T045959Z"), Some("America/New_York"), false);
-    check_in(birthday, &events_in("20260106T040000Z/20260106T045959Z"), Some("America/New_York"), true);
+    check_in(
+        birthday,
+        &events_in("20260105T040000Z/20260105T045959Z"),
+        Some("America/New_York"),
+        false,
+    );
+    check_in(
+        birthday,
+        &events_in("20260106T040000Z/20260106T045959Z"),
+        Some("America/New_York"),
+        true,
+    );
 }
 
 #[test]
 fn rfc4791_9_9_vtodo_without_dtstart() {
     let todos = |range: &str| {
         let (s, e) = range.split_once('/').unwrap();
-        format!(r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VTODO"><C:time-range start="{s}" end="{e}"/></C:comp-filter></C:comp-filter>"#)
+        format!(
+            r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VTODO"><C:time-range start="{s}" end="{e}"/></C:comp-filter></C:comp-filter>"#
+        )
     };
     // DUE only: (start < DUE) AND (end >= DUE).
     check("todos.ics", &todos("20240110T000000Z/20240110T120000Z"), true);
@@ -171,14 +219,26 @@ fn rfc4791_9_9_vtodo_without_dtstart() {
     check("todo_bare.ics", &todos("19990101T000000Z/19990102T000000Z"), true);
     // DUE;VALUE=DATE in Appendix B: due at midnight UTC on Jan 4th.
     check("rfc4791_b_abcd4.ics", &todos("20060103T000000Z/20060104T000000Z"), true);
-    check("rfc4791_b_abcd4.ics", &todos("20060104T000000Z/20060105T000000Z"), false);
+    check(
+        "rfc4791_b_abcd4.ics",
+        &todos("20060104T000000Z/20060105T000000Z"),
+        false,
+    );
 }
 
 #[test]
 fn outlook_windows_tzid_resolves_through_the_tz_database() {
     // W. Europe Standard Time = Europe/Berlin: 09:00 CEST = 07:00Z.
-    check("outlook_windows_tz.ics", &events_in("20240701T070000Z/20240701T071500Z"), true);
-    check("outlook_windows_tz.ics", &events_in("20240701T090000Z/20240701T091500Z"), false);
+    check(
+        "outlook_windows_tz.ics",
+        &events_in("20240701T070000Z/20240701T071500Z"),
+        true,
+    );
+    check(
+        "outlook_windows_tz.ics",
+        &events_in("20240701T090000Z/20240701T091500Z"),
+        false,
+    );
 }
 
 #[test]
@@ -190,10 +250,20 @@ fn rfc4791_9_7_1_top_level_name_must_be_vcalendar() {
 #[test]
 fn rfc4791_9_9_prop_filter_time_range_on_dtstamp() {
     let stamp = |s: &str, e: &str| {
-        format!(r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:prop-filter name="DTSTAMP"><C:time-range start="{s}" end="{e}"/></C:prop-filter></C:comp-filter></C:comp-filter>"#)
+        format!(
+            r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:prop-filter name="DTSTAMP"><C:time-range start="{s}" end="{e}"/></C:prop-filter></C:comp-filter></C:comp-filter>"#
+        )
     };
-    check("rfc4791_b_abcd1.ics", &stamp("20060206T001102Z", "20060206T001103Z"), true);
-    check("rfc4791_b_abcd1.ics", &stamp("20060206T001103Z", "20060207T000000Z"), false);
+    check(
+        "rfc4791_b_abcd1.ics",
+        &stamp("20060206T001102Z", "20060206T001103Z"),
+        true,
+    );
+    check(
+        "rfc4791_b_abcd1.ics",
+        &stamp("20060206T001103Z", "20060207T000000Z"),
+        false,
+    );
 }
 
 #[test]
@@ -201,5 +271,9 @@ fn unbounded_rules_terminate_within_the_limits() {
     let started = std::time::Instant::now();
     check("secondly.ics", &events_in("20260101T000000Z/20260102T000000Z"), false);
     check("secondly.ics", &events_in("20000101T000010Z/20000101T000011Z"), true);
-    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
 }

@@ -12,26 +12,38 @@ fn check(filter: &str, expected: &[&str]) {
     let filter = card_filter(filter);
     for fixture in CARDS {
         let want = expected.contains(&fixture);
-        assert_eq!(card::matches(&filter, &record(fixture)), want, "{fixture} with {filter:?}");
+        assert_eq!(
+            card::matches(&filter, &record(fixture)),
+            want,
+            "{fixture} with {filter:?}"
+        );
     }
 }
 
 fn prop(name: &str, attrs: &str, text: &str) -> String {
-    format!(r#"<C:filter><C:prop-filter name="{name}"><C:text-match {attrs}>{text}</C:text-match></C:prop-filter></C:filter>"#)
+    format!(
+        r#"<C:filter><C:prop-filter name="{name}"><C:text-match {attrs}>{text}</C:text-match></C:prop-filter></C:filter>"#
+    )
 }
 
 #[test]
 fn rfc6352_10_5_4_default_collation_is_unicode_casemap_contains() {
     check(&prop("FN", "", "DOE"), &["jane.vcf"]);
     check(&prop("NICKNAME", r#"match-type="equals""#, "élodie"), &["jane.vcf"]);
-    check(&prop("NICKNAME", r#"collation="i;octet" match-type="equals""#, "élodie"), &[]);
+    check(
+        &prop("NICKNAME", r#"collation="i;octet" match-type="equals""#, "élodie"),
+        &[],
+    );
 }
 
 #[test]
 fn rfc6352_10_5_4_match_types_and_negation() {
     check(&prop("FN", r#"match-type="starts-with""#, "john"), &["john.vcf"]);
     check(&prop("FN", r#"match-type="ends-with""#, "doe"), &["jane.vcf"]);
-    check(&prop("FN", r#"match-type="equals" collation="i;ascii-casemap""#, "jane doe"), &["jane.vcf"]);
+    check(
+        &prop("FN", r#"match-type="equals" collation="i;ascii-casemap""#, "jane doe"),
+        &["jane.vcf"],
+    );
     check(&prop("FN", r#"match-type="equals""#, "jane"), &[]);
     check(&prop("FN", r#"negate-condition="yes""#, "jane"), &["john.vcf"]);
 }

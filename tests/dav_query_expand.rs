@@ -5,8 +5,8 @@ mod dav_query_support;
 
 use dav_query_support::{range, record, stamp};
 use pimgate::adapters::ical;
-use pimgate::server::dav::query::expand::{expanded_record, instances, limit_recurrence_set};
 use pimgate::server::dav::query::Options;
+use pimgate::server::dav::query::expand::{expanded_record, instances, limit_recurrence_set};
 
 /// The instances of `fixture` in `window`, as `start/end` UTC strings.
 fn check_instances(fixture: &str, window: &str, expected: &[&str]) {
@@ -64,16 +64,16 @@ fn rfc5545_3_3_6_all_day_instances_last_one_day() {
     check_instances(
         "all_day.ics",
         "20240101T000000Z/20270101T000000Z",
-        &[
-            "20240105T000000Z/20240106T000000Z",
-            "20260105T000000Z/20260106T000000Z",
-        ],
+        &["20240105T000000Z/20240106T000000Z", "20260105T000000Z/20260106T000000Z"],
     );
 }
 
 #[test]
 fn rfc4791_7_8_3_expand_returns_instances_in_utc() {
-    let expanded = expanded_record(&record("rfc4791_b_abcd2.ics"), &range("20060103T000000Z/20060105T000000Z"));
+    let expanded = expanded_record(
+        &record("rfc4791_b_abcd2.ics"),
+        &range("20060103T000000Z/20060105T000000Z"),
+    );
     let expected = [
         "BEGIN:VCALENDAR",
         "BEGIN:VEVENT",
@@ -111,16 +111,25 @@ fn rfc4791_7_8_4_limit_recurrence_set_keeps_master_and_overrides_in_range() {
         &range("20060103T000000Z/20060105T000000Z"),
         &Options::default(),
     );
-    let summaries: Vec<String> = lines(&limited).into_iter().filter(|l| l.starts_with("SUMMARY")).collect();
+    let summaries: Vec<String> = lines(&limited)
+        .into_iter()
+        .filter(|l| l.starts_with("SUMMARY"))
+        .collect();
     assert_eq!(summaries, ["SUMMARY:Event #2", "SUMMARY:Event #2 bis"]);
     assert!(lines(&limited).iter().any(|l| l == "BEGIN:VTIMEZONE"), "VTIMEZONE kept");
 }
 
 #[test]
 fn rfc4791_9_6_5_expand_drops_vtimezone_and_recurrence_rules() {
-    let expanded = expanded_record(&record("weekly_2020_new_york.ics"), &range("20260309T000000Z/20260310T000000Z"));
+    let expanded = expanded_record(
+        &record("weekly_2020_new_york.ics"),
+        &range("20260309T000000Z/20260310T000000Z"),
+    );
     let text = lines(&expanded).join("\n");
     assert!(text.contains("DTSTART:20260309T130000Z"), "{text}");
     assert!(text.contains("DTEND:20260309T140000Z"), "{text}");
-    assert!(!text.contains("TZID") && !text.contains("RRULE") && !text.contains("EXDATE"), "{text}");
+    assert!(
+        !text.contains("TZID") && !text.contains("RRULE") && !text.contains("EXDATE"),
+        "{text}"
+    );
 }

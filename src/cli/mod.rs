@@ -6,8 +6,10 @@
 //! output), with `pimgate: <what>: <why>` on stderr; 2 a usage error (clap).
 
 mod convert;
+mod device;
 mod serve;
 mod storage;
+mod sync;
 mod user;
 
 use std::process::ExitCode;
@@ -33,6 +35,14 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Manage users and their app passwords.
     User(user::UserArgs),
+    /// Register, list and revoke sync devices and their tokens.
+    Device(device::DeviceArgs),
+    /// Grant a user read or write access to a collection (or revoke it).
+    Grant(device::GrantArgs),
+    /// List or release collection leases.
+    Lock(device::LockArgs),
+    /// Keep a vdir folder in step with a server collection (device agent).
+    Sync(sync::SyncArgs),
 }
 
 /// Runs the command line; clap exits by itself (status 2) on usage errors.
@@ -42,6 +52,10 @@ pub fn main() -> ExitCode {
         Command::Convert(args) => convert::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::User(args) => user::run(&args),
+        Command::Device(args) => device::run_device(&args),
+        Command::Grant(args) => device::run_grant(&args),
+        Command::Lock(args) => device::run_lock(&args),
+        Command::Sync(args) => sync::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

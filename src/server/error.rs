@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::engine::EngineError;
 use crate::store::StoreError;
+use crate::sync_protocol::{ApiError, ErrorCode};
 
 use super::dav::xml::XmlError;
 use super::dav::xml::response::{DavErrorBody, Precondition, escape_text};
@@ -48,6 +49,19 @@ pub enum ServerError {
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
     Internal(String),
+    /// A native sync API failure (`/sync/v1`): its status and JSON body.
+    #[error("{}", body.error)]
+    Api { status: StatusCode, body: Box<ApiError> },
+}
+
+impl ServerError {
+    /// A sync API error with a plain message.
+    pub fn api(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+        ServerError::Api {
+            status,
+            body: Box::new(ApiError::new(code, message)),
+        }
+    }
 }
 
 impl ServerError {
@@ -63,6 +77,7 @@ impl ServerError {
             ServerError::Xml(error) => StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST),
             ServerError::Store(StoreError::Locked { .. }) => StatusCode::LOCKED,
             ServerError::Store(_) | ServerError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ServerError::Api { status, .. } => *status,
         }
     }
 }
@@ -135,6 +150,9 @@ fn error_xml(condition: &Precondition, detail: Option<&str>) -> Vec<u8> {
 
 impl IntoResponse for ServerError {
     fn into_response(self) -> Response {
+        if let ServerError::Api { status, body } = self {
+            return api_response(status, *body);
+        }
         let status = self.status();
         if let ServerError::Precondition { condition, detail, .. } = &self {
             tracing::debug!(error = %self, "DAV precondition failed");
@@ -172,4 +190,20 @@ impl IntoResponse for ServerError {
         }
         response
     }
+}
+
+/// A sync API error as JSON; 401 challenges for a bearer token (RFC 6750 §3).
+fn api_response(status: StatusCode, body: ApiError) -> Response {
+    if status.is_server_error() {
+        tracing::error!(error = %body.error, "sync request failed");
+    }
+    let mut response = (status, axum::Json(body)).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        let challenge = format!("Bearer realm=\"{REALM}\"");
+        response.headers_mut().insert(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_str(&challenge).expect("ASCII challenge"),
+        );
+    }
+    response
 }

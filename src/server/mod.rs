@@ -18,6 +18,7 @@ pub mod proxy;
 pub mod render;
 pub mod retention;
 mod serve;
+pub mod sync_api;
 pub mod throttle;
 pub mod tls;
 
@@ -118,6 +119,7 @@ pub fn router(state: AppState) -> Router {
         .route("/dav", options(discovery::dav_options).fallback(dav::handle))
         .route("/dav/", options(discovery::dav_options).fallback(dav::handle))
         .route("/dav/{*path}", options(discovery::dav_options).fallback(dav::handle))
+        .nest(crate::sync_protocol::PREFIX, sync_api::routes(&state))
         .fallback(discovery::not_found)
         // Content-Length over the limit: 413 before any handler runs;
         // chunked bodies are cut off at the limit while being read.

@@ -9,7 +9,9 @@ use pimgate::server::dav::xml::request::{CardFilter, CompFilter, Report, UtcDate
 use pimgate::universal::Record;
 
 pub fn fixture_bytes(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dav_query").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/dav_query")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 

@@ -39,8 +39,7 @@ pub fn matches_with(filter: &CompFilter, record: &Record, options: &Options) -> 
         let range = Range::from(range);
         !occurrences(record, None, &ctx.zones, &range, &options.limits).is_empty()
     });
-    time && props_match(&filter.prop_filters, root, &ctx.zones)
-        && filter.comp_filters.iter().all(|f| ctx.top_level(f))
+    time && props_match(&filter.prop_filters, root, &ctx.zones) && filter.comp_filters.iter().all(|f| ctx.top_level(f))
 }
 
 struct Ctx<'a> {
@@ -76,14 +75,21 @@ impl Ctx<'_> {
             return true;
         };
         let own = |o: &Occurrence| o.source == index;
-        if occurrences(self.record, Some(component.name()), &self.zones, &range, &self.options.limits)
-            .iter()
-            .any(own)
+        if occurrences(
+            self.record,
+            Some(component.name()),
+            &self.zones,
+            &range,
+            &self.options.limits,
+        )
+        .iter()
+        .any(own)
         {
             return true;
         }
         // VFREEBUSY without DTSTART/DTEND: its FREEBUSY periods (§9.9).
-        component.name() == &ComponentName::VFreeBusy && freebusy_periods(component, &self.zones).any(|s| s.overlaps(&range))
+        component.name() == &ComponentName::VFreeBusy
+            && freebusy_periods(component, &self.zones).any(|s| s.overlaps(&range))
     }
 
     /// A comp-filter below a top-level component (VALARM, or anything nested).
@@ -95,16 +101,27 @@ impl Ctx<'_> {
         candidates.any(|component| {
             props_match(&filter.prop_filters, component, &self.zones)
                 && self.nested_in_range(filter, parent_index, parent, component)
-                && filter.comp_filters.iter().all(|f| self.nested(f, parent_index, component))
+                && filter
+                    .comp_filters
+                    .iter()
+                    .all(|f| self.nested(f, parent_index, component))
         })
     }
 
-    fn nested_in_range(&self, filter: &CompFilter, parent_index: usize, parent: &Component, component: &Component) -> bool {
+    fn nested_in_range(
+        &self,
+        filter: &CompFilter,
+        parent_index: usize,
+        parent: &Component,
+        component: &Component,
+    ) -> bool {
         let Some(range) = filter.time_range.as_ref().map(Range::from) else {
             return true;
         };
         if component.name() != &ComponentName::VAlarm {
-            return Shape::of(component, &self.zones).span(&self.zones.floating).overlaps(&range);
+            return Shape::of(component, &self.zones)
+                .span(&self.zones.floating)
+                .overlaps(&range);
         }
         // Parent occurrences whose alarms can reach the range: widen it by the
         // alarms' reach and the parent's own length.
@@ -113,11 +130,17 @@ impl Ctx<'_> {
             .bounds()
             .map_or(chrono::Duration::zero(), |(s, e)| e - s);
         let wide = range.widened(alarm::reach(parent) + length + chrono::Duration::days(1));
-        occurrences(self.record, Some(parent.name()), &self.zones, &wide, &self.options.limits)
-            .iter()
-            .filter(|o| o.source == parent_index)
-            .flat_map(|o| alarm::triggers(component, &o.span, &self.zones))
-            .any(|t| Span::Instant(t).overlaps(&range))
+        occurrences(
+            self.record,
+            Some(parent.name()),
+            &self.zones,
+            &wide,
+            &self.options.limits,
+        )
+        .iter()
+        .filter(|o| o.source == parent_index)
+        .flat_map(|o| alarm::triggers(component, &o.span, &self.zones))
+        .any(|t| Span::Instant(t).overlaps(&range))
     }
 }
 

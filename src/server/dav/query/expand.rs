@@ -43,7 +43,14 @@ pub fn instances_with(record: &Record, range: &Range, options: &Options) -> Vec<
                 || is_date(record.root.children[o.source].prop(&PropName::DtStart)),
                 |id| matches!(id, RecurrenceId::Date(_)),
             );
-            Some(Instance { start, end, source: o.source, recurrence_id: o.recurrence_id, all_day, span: o.span })
+            Some(Instance {
+                start,
+                end,
+                source: o.source,
+                recurrence_id: o.recurrence_id,
+                all_day,
+                span: o.span,
+            })
         })
         .collect();
     out.sort_by_key(|i| (i.start, i.source));
@@ -63,12 +70,20 @@ impl Instance {
         let mut component = record.root.children[self.source].clone();
         let is_master = component.prop(&PropName::RecurrenceId).is_none();
         component.props.retain(|p| {
-            !matches!(p.name(), PropName::RRule | PropName::RDate | PropName::ExDate | PropName::ExRule)
+            !matches!(
+                p.name(),
+                PropName::RRule | PropName::RDate | PropName::ExDate | PropName::ExRule
+            )
         });
         if is_master && let Some(id) = self.recurrence_id {
             self.move_master(&mut component, id, &zones);
         } else {
-            for name in [PropName::DtStart, PropName::DtEnd, PropName::Due, PropName::RecurrenceId] {
+            for name in [
+                PropName::DtStart,
+                PropName::DtEnd,
+                PropName::Due,
+                PropName::RecurrenceId,
+            ] {
                 to_utc(&mut component, &name, &zones);
             }
         }
@@ -81,7 +96,11 @@ impl Instance {
             true => date_value(day(at)),
             false => utc_value(at),
         };
-        let end_name = if component.name() == &ComponentName::VTodo { PropName::Due } else { PropName::DtEnd };
+        let end_name = if component.name() == &ComponentName::VTodo {
+            PropName::Due
+        } else {
+            PropName::DtEnd
+        };
         for prop in component.props.iter_mut() {
             if prop.name() == &PropName::DtStart {
                 set(prop, value(self.start));

@@ -65,7 +65,12 @@ pub fn collect<'a>(records: impl IntoIterator<Item = &'a Record>, range: &Range,
                 push_clipped(&mut periods, range, start, end, fbtype);
             }
         }
-        for component in record.root.children.iter().filter(|c| c.name() == &ComponentName::VFreeBusy) {
+        for component in record
+            .root
+            .children
+            .iter()
+            .filter(|c| c.name() == &ComponentName::VFreeBusy)
+        {
             for (start, end, fbtype) in periods_of(component, &zones) {
                 push_clipped(&mut periods, range, start, end, fbtype);
             }
@@ -100,11 +105,16 @@ pub(super) fn periods_of<'a>(
         };
         values.into_iter().filter_map(move |(value, fbtype)| {
             let start = Moment::from_value(value, None, zones)?;
-            let DateTimeValue::Period { end, .. } = value else { return None };
+            let DateTimeValue::Period { end, .. } = value else {
+                return None;
+            };
             let end = match end {
                 PeriodEnd::Duration(d) => super::overlap::add(&start, d, &zones.floating),
                 PeriodEnd::End { date, time } => {
-                    let v = DateTimeValue::DateTime { date: *date, time: *time };
+                    let v = DateTimeValue::DateTime {
+                        date: *date,
+                        time: *time,
+                    };
                     Moment::from_value(&v, None, zones)?.utc(&zones.floating)
                 }
             };
@@ -155,7 +165,10 @@ pub fn reply(periods: &[Period], range: &Range, stamp: DateTime<Utc>) -> Record 
         let value = DateTimeValue::Period {
             date,
             time,
-            end: PeriodEnd::End { date: end_date, time: end_time },
+            end: PeriodEnd::End {
+                date: end_date,
+                time: end_time,
+            },
         };
         let fbtype = Param::new(ParamName::FbType, vec![period.fbtype.as_str().to_owned()]);
         let prop = Prop::new(PropName::FreeBusy, Value::DateTimes(vec![value])).with_params(Params::new(vec![fbtype]));
@@ -163,7 +176,10 @@ pub fn reply(periods: &[Period], range: &Range, stamp: DateTime<Utc>) -> Record 
     }
     let mut root = Component::new(ComponentName::VCalendar);
     root.props.push(Prop::new(PropName::Version, Value::Text("2.0".into())));
-    root.props.push(Prop::new(PropName::Prodid, Value::Text("-//pimgate//free-busy//EN".into())));
+    root.props.push(Prop::new(
+        PropName::Prodid,
+        Value::Text("-//pimgate//free-busy//EN".into()),
+    ));
     root.children.push(vfreebusy);
     Record::new(root, Some(SourceFormat::ICalendar))
 }

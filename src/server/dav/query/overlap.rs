@@ -73,12 +73,24 @@ impl Span {
     pub fn shifted(self, by: chrono::Duration) -> Span {
         let m = |t: DateTime<Utc>| t.checked_add_signed(by).unwrap_or(t);
         match self {
-            Span::Interval { start, end } => Span::Interval { start: m(start), end: m(end) },
+            Span::Interval { start, end } => Span::Interval {
+                start: m(start),
+                end: m(end),
+            },
             Span::Instant(at) => Span::Instant(m(at)),
-            Span::TodoDuration { start, end } => Span::TodoDuration { start: m(start), end: m(end) },
-            Span::TodoDue { start, due } => Span::TodoDue { start: m(start), due: m(due) },
+            Span::TodoDuration { start, end } => Span::TodoDuration {
+                start: m(start),
+                end: m(end),
+            },
+            Span::TodoDue { start, due } => Span::TodoDue {
+                start: m(start),
+                due: m(due),
+            },
             Span::Due(due) => Span::Due(m(due)),
-            Span::Closed { start, end } => Span::Closed { start: m(start), end: m(end) },
+            Span::Closed { start, end } => Span::Closed {
+                start: m(start),
+                end: m(end),
+            },
             done @ (Span::Done { .. } | Span::Never) => done,
         }
     }
@@ -150,17 +162,29 @@ impl Shape {
         match self.name {
             ComponentName::VEvent => match (end, self.duration) {
                 (Some(end), _) => Span::Interval { start: s, end },
-                (None, Some(d)) if positive => Span::Interval { start: s, end: add(start, &d, floating) },
+                (None, Some(d)) if positive => Span::Interval {
+                    start: s,
+                    end: add(start, &d, floating),
+                },
                 (None, Some(_)) => Span::Instant(s),
-                (None, None) if start.is_date() => Span::Interval { start: s, end: add(start, &ONE_DAY, floating) },
+                (None, None) if start.is_date() => Span::Interval {
+                    start: s,
+                    end: add(start, &ONE_DAY, floating),
+                },
                 (None, None) => Span::Instant(s),
             },
             ComponentName::VTodo => match (self.duration, end) {
-                (Some(d), _) => Span::TodoDuration { start: s, end: add(start, &d, floating) },
+                (Some(d), _) => Span::TodoDuration {
+                    start: s,
+                    end: add(start, &d, floating),
+                },
                 (None, Some(due)) => Span::TodoDue { start: s, due },
                 (None, None) => Span::Instant(s),
             },
-            ComponentName::VJournal if start.is_date() => Span::Interval { start: s, end: add(start, &ONE_DAY, floating) },
+            ComponentName::VJournal if start.is_date() => Span::Interval {
+                start: s,
+                end: add(start, &ONE_DAY, floating),
+            },
             ComponentName::VJournal => Span::Instant(s),
             ComponentName::VFreeBusy => match end {
                 Some(end) => Span::Closed { start: s, end },
@@ -198,7 +222,10 @@ impl Shape {
             }
             _ => {
                 let length = end.utc(floating) - first.utc(floating);
-                start.utc(floating).checked_add_signed(length).unwrap_or(start.utc(floating))
+                start
+                    .utc(floating)
+                    .checked_add_signed(length)
+                    .unwrap_or(start.utc(floating))
             }
         };
         Some(moved.max(start.utc(floating)))
@@ -219,7 +246,8 @@ const ONE_DAY: Duration = Duration {
 pub fn add(start: &Moment, duration: &Duration, floating: &Zone) -> DateTime<Utc> {
     let sign = if duration.negative { -1 } else { 1 };
     let days = sign * (i64::from(duration.weeks) * 7 + i64::from(duration.days));
-    let exact = sign * (i64::from(duration.hours) * 3600 + i64::from(duration.minutes) * 60 + i64::from(duration.seconds));
+    let exact =
+        sign * (i64::from(duration.hours) * 3600 + i64::from(duration.minutes) * 60 + i64::from(duration.seconds));
     let shift = |n: chrono::NaiveDateTime| {
         chrono::Duration::try_days(days)
             .and_then(|d| n.checked_add_signed(d))

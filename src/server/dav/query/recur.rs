@@ -70,7 +70,11 @@ pub fn occurrences(
             };
             let id = own.iter().find(|o| o.source == index).map(|o| o.id);
             if span.overlaps(range) && left > 0 {
-                out.push(Occurrence { source: index, recurrence_id: id, span });
+                out.push(Occurrence {
+                    source: index,
+                    recurrence_id: id,
+                    span,
+                });
             }
         } else {
             out.extend(master(index, component, &own, zones, range, limits.max_generated, left));
@@ -143,7 +147,14 @@ fn master(
     let Some(start) = shape.start.clone().filter(|_| recurring) else {
         let span = shape.span(&zones.floating);
         let keep = span.overlaps(range) && max_instances > 0;
-        return keep.then_some(Occurrence { source: index, recurrence_id: None, span }).into_iter().collect();
+        return keep
+            .then_some(Occurrence {
+                source: index,
+                recurrence_id: None,
+                span,
+            })
+            .into_iter()
+            .collect();
     };
     let excluded = exdates(component, zones);
     let mut out = Vec::new();
@@ -160,12 +171,19 @@ fn master(
             continue;
         }
         let mut span = match period_end {
-            Some(end) => Span::Interval { start: utc, end: end.max(utc) },
+            Some(end) => Span::Interval {
+                start: utc,
+                end: end.max(utc),
+            },
             None => shape.span_at(&moment, &zones.floating),
         };
         span = shift_after_this_and_future(span, &id, overrides);
         if span.overlaps(range) {
-            out.push(Occurrence { source: index, recurrence_id: Some(id), span });
+            out.push(Occurrence {
+                source: index,
+                recurrence_id: Some(id),
+                span,
+            });
         }
     }
     out
@@ -183,7 +201,11 @@ fn local_day(moment: &Moment, zones: &Zones) -> NaiveDate {
 /// same amount as the overridden one. Only the time moves; the other
 /// changes stay on the override itself.
 fn shift_after_this_and_future(span: Span, id: &RecurrenceId, overrides: &[&Override]) -> Span {
-    match overrides.iter().filter(|o| o.this_and_future && o.id < *id).max_by_key(|o| o.id) {
+    match overrides
+        .iter()
+        .filter(|o| o.this_and_future && o.id < *id)
+        .max_by_key(|o| o.id)
+    {
         Some(latest) => span.shifted(latest.moved_by),
         None => span,
     }
@@ -222,9 +244,13 @@ fn starts(
         _ => out.push((start.clone(), None)),
     }
     for rdate in component.props_named(&PropName::RDate) {
-        let Value::DateTimes(values) = rdate.value() else { continue };
+        let Value::DateTimes(values) = rdate.value() else {
+            continue;
+        };
         for value in values.iter().take(max) {
-            let Some(moment) = Moment::from_value(value, tzid(rdate), zones) else { continue };
+            let Some(moment) = Moment::from_value(value, tzid(rdate), zones) else {
+                continue;
+            };
             let end = period_end(value, &moment, zones);
             out.push((moment, end));
         }
@@ -237,11 +263,16 @@ fn starts(
 
 /// A PERIOD's end (RFC 5545 §3.3.9), when `value` is one.
 fn period_end(value: &DateTimeValue, start: &Moment, zones: &Zones) -> Option<DateTime<Utc>> {
-    let DateTimeValue::Period { end, .. } = value else { return None };
+    let DateTimeValue::Period { end, .. } = value else {
+        return None;
+    };
     Some(match end {
         PeriodEnd::Duration(d) => super::overlap::add(start, d, &zones.floating),
         PeriodEnd::End { date, time } => {
-            let v = DateTimeValue::DateTime { date: *date, time: *time };
+            let v = DateTimeValue::DateTime {
+                date: *date,
+                time: *time,
+            };
             Moment::from_value(&v, None, zones)?.utc(&zones.floating)
         }
     })
@@ -265,7 +296,9 @@ fn until_local(text: &str, start: &Moment, zones: &Zones) -> Option<chrono::Naiv
 fn exdates(component: &Component, zones: &Zones) -> Vec<RecurrenceId> {
     let mut out = Vec::new();
     for prop in component.props_named(&PropName::ExDate) {
-        let Value::DateTimes(values) = prop.value() else { continue };
+        let Value::DateTimes(values) = prop.value() else {
+            continue;
+        };
         for value in values {
             if let Some(moment) = Moment::from_value(value, tzid(prop), zones) {
                 out.push(id_of(&moment, zones));

@@ -139,6 +139,9 @@ mod tests {
         let daily = parse_recur("FREQ=DAILY").unwrap();
         let until = Some(at("20240105T235959"));
         assert_eq!(LocalStarts::new(at("20240101T090000"), &daily, until, 100).count(), 5);
-        assert_eq!(LocalStarts::new(at("20240101T090000"), &daily, Some(at("20231231T000000")), 100).count(), 1);
+        assert_eq!(
+            LocalStarts::new(at("20240101T090000"), &daily, Some(at("20231231T000000")), 100).count(),
+            1
+        );
     }
 }

@@ -70,7 +70,11 @@ fn observance_onsets(observance: &Component, out: &mut Vec<(i64, i32, i32)>) {
             let until = recur.get("UNTIL").and_then(parse_date_time).and_then(|until| {
                 let utc = is_utc(&until);
                 let local = naive_of(&until)?;
-                Some(if utc { local + chrono::Duration::seconds(i64::from(from)) } else { local })
+                Some(if utc {
+                    local + chrono::Duration::seconds(i64::from(from))
+                } else {
+                    local
+                })
             });
             LocalStarts::new(start, recur, until, MAX_ONSETS)
                 .take_while(|d| d.year() <= LAST_YEAR)
@@ -81,7 +85,11 @@ fn observance_onsets(observance: &Component, out: &mut Vec<(i64, i32, i32)>) {
         if let Value::DateTimes(values) = rdate.value() {
             for value in values {
                 if let Some(local) = naive_of(value) {
-                    let local = if is_utc(value) { local + chrono::Duration::seconds(i64::from(from)) } else { local };
+                    let local = if is_utc(value) {
+                        local + chrono::Duration::seconds(i64::from(from))
+                    } else {
+                        local
+                    };
                     push(local);
                 }
             }

@@ -50,8 +50,9 @@ impl Zone {
     pub fn offset_at(&self, utc: i64) -> i32 {
         match self {
             Zone::Utc => 0,
-            Zone::Iana(tz) => DateTime::from_timestamp(utc, 0)
-                .map_or(0, |t| tz.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc()),
+            Zone::Iana(tz) => DateTime::from_timestamp(utc, 0).map_or(0, |t| {
+                tz.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc()
+            }),
             Zone::Defined(transitions) => transitions.offset_at(utc),
         }
     }
@@ -81,8 +82,11 @@ impl Zone {
 
 /// Seconds since the epoch as an instant, clamped to chrono's range.
 pub(super) fn instant(seconds: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(seconds, 0)
-        .unwrap_or(if seconds < 0 { DateTime::<Utc>::MIN_UTC } else { DateTime::<Utc>::MAX_UTC })
+    DateTime::from_timestamp(seconds, 0).unwrap_or(if seconds < 0 {
+        DateTime::<Utc>::MIN_UTC
+    } else {
+        DateTime::<Utc>::MAX_UTC
+    })
 }
 
 /// The zones one calendar object can refer to, plus the floating zone.
@@ -152,7 +156,10 @@ impl Moment {
             DateTimeValue::DateTime { time, .. } | DateTimeValue::Period { time, .. } if time.utc => {
                 Moment::Utc(naive.and_utc())
             }
-            _ => Moment::Local(naive, tzid.map_or_else(|| zones.floating.clone(), |id| zones.resolve(id))),
+            _ => Moment::Local(
+                naive,
+                tzid.map_or_else(|| zones.floating.clone(), |id| zones.resolve(id)),
+            ),
         })
     }
 
@@ -192,5 +199,9 @@ pub(super) fn naive_date(date: &Date) -> Option<NaiveDate> {
 
 pub(super) fn naive_time(time: &Time) -> Option<NaiveTime> {
     // A leap second (:60) is read as :59.
-    NaiveTime::from_hms_opt(u32::from(time.hour), u32::from(time.minute), u32::from(time.second.min(59)))
+    NaiveTime::from_hms_opt(
+        u32::from(time.hour),
+        u32::from(time.minute),
+        u32::from(time.second.min(59)),
+    )
 }
