@@ -157,13 +157,22 @@ dav_test!(rfc4918_9_10_lock_keeps_other_writers_out_until_unlock, |s| {
     assert_eq!(blocked.status, StatusCode::LOCKED);
     let conflicting = bob.request("LOCK", CAL, &[], info).await;
     assert_eq!(conflicting.status, StatusCode::LOCKED);
-    assert_eq!(
-        alice
-            .put(&format!("{CAL}a.ics"), "text/calendar", &vevent("a", "a"))
-            .await
-            .status,
-        StatusCode::CREATED
-    );
+    // The holder's own writes must submit the token (RFC 4918 §7.5).
+    let without = alice
+        .put(&format!("{CAL}a.ics"), "text/calendar", &vevent("a", "a"))
+        .await;
+    assert_eq!(without.status, StatusCode::LOCKED);
+    assert!(without.body.contains("lock-token-submitted"), "{}", without.body);
+    let if_header = format!("(<{token}>)");
+    let with = alice
+        .request(
+            "PUT",
+            &format!("{CAL}a.ics"),
+            &[("content-type", "text/calendar"), ("if", if_header.as_str())],
+            vevent("a", "a"),
+        )
+        .await;
+    assert_eq!(with.status, StatusCode::CREATED);
     let wrong = alice
         .request("UNLOCK", CAL, &[("lock-token", "<opaquelocktoken:nope>")], Vec::new())
         .await;

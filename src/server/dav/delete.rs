@@ -23,6 +23,7 @@ pub async fn handle(ctx: &Ctx, target: Target) -> Result<Response, ServerError> 
         } => {
             let reached = resource::reach_existing(ctx.store(), &ctx.user, &owner, home, &collection).await?;
             reached.require_write()?;
+            super::lock::require_token(ctx, &reached).await?;
             if reached.collection.kind == CollectionKind::Plain {
                 return super::plain::delete(ctx, &reached, &name).await;
             }
