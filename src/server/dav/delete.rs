@@ -50,6 +50,13 @@ pub async fn handle(ctx: &Ctx, target: Target) -> Result<Response, ServerError> 
                     "only the owner deletes a collection",
                 ));
             }
+            // Nested plain collections go with their parent.
+            let prefix = format!("{}/", reached.collection.name);
+            for nested in ctx.store().list_collections(&reached.collection.owner).await? {
+                if nested.name.starts_with(&prefix) {
+                    ctx.store().delete_collection(&nested.id).await?;
+                }
+            }
             ctx.store().delete_collection(&reached.collection.id).await?;
             Ok(reply::empty(StatusCode::NO_CONTENT))
         }

@@ -107,16 +107,19 @@ pub async fn lock(ctx: &Ctx, target: Target, body: &[u8]) -> Result<Response, Se
             StoreError::NotFound(_) => ServerError::status_with(StatusCode::PRECONDITION_FAILED, "no lock to refresh"),
             other => other.into(),
         })?,
-        Some(_) => ctx
-            .store()
-            .acquire(id, &holder, ttl, now())
-            .await
-            .map_err(|e| match e {
-                StoreError::Locked { .. } => {
-                    ServerError::precondition(Precondition::NoConflictingLock(vec![reached.href()]))
-                }
-                other => other.into(),
-            })?,
+        Some(_) => {
+            // A second LOCK by the holder without its token is a conflict too.
+            require_token(ctx, &reached).await?;
+            ctx.store()
+                .acquire(id, &holder, ttl, now())
+                .await
+                .map_err(|e| match e {
+                    StoreError::Locked { .. } => {
+                        ServerError::precondition(Precondition::NoConflictingLock(vec![reached.href()]))
+                    }
+                    other => other.into(),
+                })?
+        }
     };
     let mut active = active_lock(&lease, href);
     // The lease is exclusive either way; the answer echoes the scope asked for.
