@@ -157,13 +157,29 @@ dav_test!(rfc4918_9_10_lock_keeps_other_writers_out_until_unlock, |s| {
     assert_eq!(blocked.status, StatusCode::LOCKED);
     let conflicting = bob.request("LOCK", CAL, &[], info).await;
     assert_eq!(conflicting.status, StatusCode::LOCKED);
+    let relock = alice.request("LOCK", CAL, &[("timeout", "Second-60")], info).await;
     assert_eq!(
-        alice
-            .put(&format!("{CAL}a.ics"), "text/calendar", &vevent("a", "a"))
-            .await
-            .status,
-        StatusCode::CREATED
+        relock.status,
+        StatusCode::LOCKED,
+        "a second lock without the token: {}",
+        relock.body
     );
+    // The holder's own writes must submit the token (RFC 4918 §7.5).
+    let without = alice
+        .put(&format!("{CAL}a.ics"), "text/calendar", &vevent("a", "a"))
+        .await;
+    assert_eq!(without.status, StatusCode::LOCKED);
+    assert!(without.body.contains("lock-token-submitted"), "{}", without.body);
+    let if_header = format!("(<{token}>)");
+    let with = alice
+        .request(
+            "PUT",
+            &format!("{CAL}a.ics"),
+            &[("content-type", "text/calendar"), ("if", if_header.as_str())],
+            vevent("a", "a"),
+        )
+        .await;
+    assert_eq!(with.status, StatusCode::CREATED);
     let wrong = alice
         .request("UNLOCK", CAL, &[("lock-token", "<opaquelocktoken:nope>")], Vec::new())
         .await;
@@ -178,5 +194,52 @@ dav_test!(rfc4918_9_10_lock_keeps_other_writers_out_until_unlock, |s| {
             .await
             .status,
         StatusCode::CREATED
+    );
+});
+
+dav_test!(rfc4918_9_3_1_nested_plain_collections_need_their_parent, |s| {
+    let c = DavClient::new(s, "alice").await;
+    let top = "/dav/calendars/alice/files/";
+    let orphan = c
+        .request("MKCOL", "/dav/calendars/alice/none/sub/", &[], Vec::new())
+        .await;
+    assert_eq!(orphan.status, StatusCode::CONFLICT);
+    assert_eq!(
+        c.request("MKCOL", top, &[], Vec::new()).await.status,
+        StatusCode::CREATED
+    );
+    // Without a trailing slash too (litmus does this).
+    assert_eq!(
+        c.request("MKCOL", "/dav/calendars/alice/files/sub", &[], Vec::new())
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    c.put("/dav/calendars/alice/files/sub/a.txt", "text/plain", "a").await;
+    let list = c.propfind(top, "1", "<d:resourcetype/>").await;
+    assert!(
+        list.response_for("/dav/calendars/alice/files/sub/").is_some(),
+        "{}",
+        list.body
+    );
+    let home = c.propfind("/dav/calendars/alice/", "1", "<d:resourcetype/>").await;
+    assert!(
+        home.response_for("/dav/calendars/alice/files/sub/").is_none(),
+        "only direct members"
+    );
+    let in_calendar = c
+        .request("MKCOL", "/dav/calendars/alice/calendar/sub/", &[], Vec::new())
+        .await;
+    assert_eq!(in_calendar.status, StatusCode::FORBIDDEN);
+    assert_eq!(c.delete(top).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        c.get("/dav/calendars/alice/files/sub/a.txt", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        c.propfind("/dav/calendars/alice/files/sub/", "0", "<d:resourcetype/>")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
     );
 });

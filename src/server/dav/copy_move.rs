@@ -73,8 +73,10 @@ pub async fn handle(ctx: &Ctx, target: Target, mode: Mode) -> Result<Response, S
     let to = place(ctx, destination, StatusCode::CONFLICT).await?;
     if mode == Mode::Move {
         from.reached.require_write()?;
+        super::lock::require_token(ctx, &from.reached).await?;
     }
     to.reached.require_write()?;
+    super::lock::require_token(ctx, &to.reached).await?;
     if from.reached.collection.id == to.reached.collection.id && from.name == to.name {
         return Err(ServerError::status_with(
             StatusCode::FORBIDDEN,

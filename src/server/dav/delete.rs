@@ -23,6 +23,7 @@ pub async fn handle(ctx: &Ctx, target: Target) -> Result<Response, ServerError> 
         } => {
             let reached = resource::reach_existing(ctx.store(), &ctx.user, &owner, home, &collection).await?;
             reached.require_write()?;
+            super::lock::require_token(ctx, &reached).await?;
             if reached.collection.kind == CollectionKind::Plain {
                 return super::plain::delete(ctx, &reached, &name).await;
             }
@@ -48,6 +49,13 @@ pub async fn handle(ctx: &Ctx, target: Target) -> Result<Response, ServerError> 
                     StatusCode::FORBIDDEN,
                     "only the owner deletes a collection",
                 ));
+            }
+            // Nested plain collections go with their parent.
+            let prefix = format!("{}/", reached.collection.name);
+            for nested in ctx.store().list_collections(&reached.collection.owner).await? {
+                if nested.name.starts_with(&prefix) {
+                    ctx.store().delete_collection(&nested.id).await?;
+                }
             }
             ctx.store().delete_collection(&reached.collection.id).await?;
             Ok(reply::empty(StatusCode::NO_CONTENT))

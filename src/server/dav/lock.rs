@@ -107,18 +107,25 @@ pub async fn lock(ctx: &Ctx, target: Target, body: &[u8]) -> Result<Response, Se
             StoreError::NotFound(_) => ServerError::status_with(StatusCode::PRECONDITION_FAILED, "no lock to refresh"),
             other => other.into(),
         })?,
-        Some(_) => ctx
-            .store()
-            .acquire(id, &holder, ttl, now())
-            .await
-            .map_err(|e| match e {
-                StoreError::Locked { .. } => {
-                    ServerError::precondition(Precondition::NoConflictingLock(vec![reached.href()]))
-                }
-                other => other.into(),
-            })?,
+        Some(_) => {
+            // A second LOCK by the holder without its token is a conflict too.
+            require_token(ctx, &reached).await?;
+            ctx.store()
+                .acquire(id, &holder, ttl, now())
+                .await
+                .map_err(|e| match e {
+                    StoreError::Locked { .. } => {
+                        ServerError::precondition(Precondition::NoConflictingLock(vec![reached.href()]))
+                    }
+                    other => other.into(),
+                })?
+        }
     };
     let mut active = active_lock(&lease, href);
+    // The lease is exclusive either way; the answer echoes the scope asked for.
+    if let Some(info) = &info {
+        active.scope = info.scope;
+    }
     active.owner = info.and_then(|i| i.owner);
     let depth_zero = ctx.header("depth").is_some_and(|d| d.trim() == "0");
     active.depth = if depth_zero {
@@ -136,6 +143,52 @@ pub async fn lock(ctx: &Ctx, target: Target, body: &[u8]) -> Result<Response, Se
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static(reply::XML));
     Ok(response)
+}
+
+/// The lock tokens named in an `If` header (RFC 4918 §10.4), in any list.
+fn if_tokens(header: Option<&str>) -> Vec<String> {
+    let Some(header) = header else { return Vec::new() };
+    header
+        .split('<')
+        .skip(1)
+        .filter_map(|part| part.split_once('>').map(|(token, _)| token.trim().to_owned()))
+        .filter(|token| token.starts_with("opaquelocktoken:"))
+        .collect()
+}
+
+/// Writes to a locked collection must submit its lock token (RFC 4918
+/// §7.5, `lock-token-submitted`), the lock holder's included; others'
+/// writes are refused by the store anyway. An `If` header naming only
+/// tokens that are not the current lock is a failed precondition (412).
+pub async fn require_token(ctx: &Ctx, reached: &Reached) -> Result<(), ServerError> {
+    let header = ctx.header("if");
+    let submitted = if_tokens(header);
+    let lease = ctx.store().lease(&reached.collection.id, now()).await?;
+    match lease {
+        Some(lease) => {
+            if submitted.contains(&token_of(&lease)) {
+                Ok(())
+            } else if lease.holder == ctx.origin().0 && header.is_none() {
+                Err(ServerError::precondition(Precondition::LockTokenSubmitted(vec![
+                    reached.href(),
+                ])))
+            } else if lease.holder == ctx.origin().0 {
+                Err(ServerError::status_with(
+                    StatusCode::PRECONDITION_FAILED,
+                    "the If header names no current lock",
+                ))
+            } else {
+                Err(ServerError::precondition(Precondition::LockTokenSubmitted(vec![
+                    reached.href(),
+                ])))
+            }
+        }
+        None if !submitted.is_empty() && !header.unwrap_or("").contains("Not") => Err(ServerError::status_with(
+            StatusCode::PRECONDITION_FAILED,
+            "the If header names a lock that does not exist",
+        )),
+        None => Ok(()),
+    }
 }
 
 pub async fn unlock(ctx: &Ctx, target: Target) -> Result<Response, ServerError> {

@@ -10,7 +10,7 @@ use axum::response::Response;
 
 use crate::server::accounts::now;
 use crate::server::error::ServerError;
-use crate::store::{Accounts, Collection, CollectionKind, DeadProperties, StoreError};
+use crate::store::{Accounts, Collection, CollectionKind, DeadProperties, PlainResources, StoreError};
 
 use super::Ctx;
 use super::kind::{Home, essence};
@@ -29,7 +29,7 @@ pub enum Method {
 }
 
 pub async fn handle(ctx: &Ctx, target: Target, body: &[u8], method: Method) -> Result<Response, ServerError> {
-    let Target::Collection { owner, home, name } = target else {
+    let Target::Collection { owner, home, name } = target.into_collection() else {
         return Err(ServerError::status_with(
             StatusCode::CONFLICT,
             "collections are created directly in a home",
@@ -53,6 +53,7 @@ pub async fn handle(ctx: &Ctx, target: Target, body: &[u8], method: Method) -> R
     let request = read_body(ctx, body, method)?;
     let kind = kind_of(method, request.as_ref())?;
     check_location(home, kind)?;
+    check_parent(ctx, &owner, home, &name, kind).await?;
     let mut collection = Collection::new(&owner, &name, kind, now());
     let ops: Vec<PropPatchOp> = request
         .map(|r| r.props.into_iter().map(|(p, v)| PropPatchOp::Set(p, v)).collect())
@@ -77,6 +78,37 @@ pub async fn handle(ctx: &Ctx, target: Target, body: &[u8], method: Method) -> R
             .await?;
     }
     Ok(reply::empty(StatusCode::CREATED))
+}
+
+/// A nested collection (`files/sub`) needs an existing plain parent
+/// (409 otherwise, RFC 4918 §9.3.1) and is plain itself; a plain resource
+/// of the same name is in the way (405).
+async fn check_parent(ctx: &Ctx, owner: &str, home: Home, name: &str, kind: CollectionKind) -> Result<(), ServerError> {
+    let Some((parent, last)) = name.rsplit_once('/') else {
+        return Ok(());
+    };
+    let parent = resource::reach(ctx.store(), &ctx.user, owner, home, parent)
+        .await?
+        .ok_or_else(|| ServerError::status_with(StatusCode::CONFLICT, "the parent collection does not exist"))?;
+    if parent.collection.kind != CollectionKind::Plain || kind != CollectionKind::Plain {
+        return Err(ServerError::status_with(
+            StatusCode::FORBIDDEN,
+            "collections nest only as plain collections in plain collections",
+        ));
+    }
+    let member = crate::universal::ObjectName(last.to_owned());
+    if ctx
+        .store()
+        .plain_resource(&parent.collection.id, &member)
+        .await?
+        .is_some()
+    {
+        return Err(ServerError::status_with(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "a resource has that name",
+        ));
+    }
+    Ok(())
 }
 
 /// The body: empty, or an XML `mkcol`/`mkcalendar`; anything else is 415

@@ -125,16 +125,16 @@ pub async fn delete(ctx: &Ctx, reached: &Reached, name: &ObjectName) -> Result<R
     if current.is_none() {
         return Err(ServerError::NotFound);
     }
-    if let Some(value) = ctx.header("if-match") {
-        if current
+    let stale = |value: &str| {
+        current
             .as_ref()
             .is_some_and(|c| value.trim() != "*" && parse_etag(value) != c.etag)
-        {
-            return Err(ServerError::status_with(
-                StatusCode::PRECONDITION_FAILED,
-                "precondition failed",
-            ));
-        }
+    };
+    if ctx.header("if-match").is_some_and(stale) {
+        return Err(ServerError::status_with(
+            StatusCode::PRECONDITION_FAILED,
+            "precondition failed",
+        ));
     }
     ctx.store().delete_plain_resource(&reached.collection.id, name).await?;
     ctx.store()

@@ -108,6 +108,16 @@ pub async fn run(ctx: &Ctx, target: &Target, depth: Depth, request: &PropFind) -
             let own = dead.remove("").unwrap_or_default();
             add(props::view_href(&view), Subject::Collection(&view), &own);
             if depth == Depth::One {
+                let nested = resource::children(ctx.store(), &reached.collection).await?;
+                for child in nested {
+                    let child = Reached {
+                        collection: child,
+                        access: reached.access,
+                        home: reached.home,
+                    };
+                    let view = view_of(ctx, child, request).await?;
+                    add(props::view_href(&view), Subject::Collection(&view), &[]);
+                }
                 let members = member_summaries(ctx, &reached).await?;
                 for summary in &members {
                     let subject = Subject::Object {
@@ -227,7 +237,7 @@ async fn member_views(
 ) -> Result<Vec<CollectionView>, ServerError> {
     let mut views = Vec::new();
     for collection in ctx.store().list_collections(owner).await? {
-        if !home.holds(collection.kind) {
+        if !home.holds(collection.kind) || collection.name.contains('/') {
             continue;
         }
         let reached = Reached {

@@ -109,16 +109,22 @@ pub fn plan(
             _ => None,
         };
         match (slot, collection.as_deref_mut()) {
-            (Slot::Dead, _) | (_, None) => match value {
-                Some(value) => match deadprops::to_stored(resource, prop, value) {
-                    Some(stored) => plan.set_dead.push(stored),
-                    None => refused.push(prop.clone()),
-                },
-                None => {
-                    let (ns, name) = prop.name();
-                    plan.remove_dead.push((ns.uri().to_owned(), name.to_owned()));
+            (Slot::Dead, _) | (_, None) => {
+                // Instructions apply in order (RFC 4918 §9.2): a later one
+                // on the same property replaces an earlier one.
+                let (ns, name) = prop.name();
+                let key = (ns.uri().to_owned(), name.to_owned());
+                plan.set_dead
+                    .retain(|d| (d.namespace.as_str(), d.name.as_str()) != (key.0.as_str(), key.1.as_str()));
+                plan.remove_dead.retain(|r| *r != key);
+                match value {
+                    Some(value) => match deadprops::to_stored(resource, prop, value) {
+                        Some(stored) => plan.set_dead.push(stored),
+                        None => refused.push(prop.clone()),
+                    },
+                    None => plan.remove_dead.push(key),
                 }
-            },
+            }
             (Slot::DisplayName, Some(c)) => c.display_name = text,
             (Slot::Description, Some(c)) => c.description = text,
             (Slot::Color, Some(c)) => c.color = text,
@@ -176,6 +182,7 @@ pub async fn handle(ctx: &Ctx, target: Target, body: &[u8]) -> Result<Response, 
     };
     let reached = resource::reach_existing(ctx.store(), &ctx.user, &owner, home, &collection).await?;
     reached.require_write()?;
+    super::lock::require_token(ctx, &reached).await?;
     let (href, resource_name) = match &object {
         Some(name) => {
             super::propfind::object_summary(ctx, &reached, name).await?;

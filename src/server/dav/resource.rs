@@ -78,19 +78,37 @@ impl Target {
                 owner: (*owner).to_owned(),
                 home: home(h)?,
             },
-            [h, owner, name] => Target::Collection {
+            // Deeper paths are nested plain collections (`litmus/coll/`)
+            // and their members; the rest is the collection's name.
+            [h, owner, rest @ ..] if trailing || rest.len() == 1 => Target::Collection {
                 owner: (*owner).to_owned(),
                 home: home(h)?,
-                name: (*name).to_owned(),
+                name: rest.join("/"),
             },
-            [h, owner, collection, name] if !trailing => Target::Object {
+            [h, owner, rest @ .., name] => Target::Object {
                 owner: (*owner).to_owned(),
                 home: home(h)?,
-                collection: (*collection).to_owned(),
+                collection: rest.join("/"),
                 name: ObjectName((*name).to_owned()),
             },
-            _ => return None,
         })
+    }
+
+    /// The same path read as a collection (MKCOL without a trailing slash).
+    pub fn into_collection(self) -> Target {
+        match self {
+            Target::Object {
+                owner,
+                home,
+                collection,
+                name,
+            } => Target::Collection {
+                owner,
+                home,
+                name: format!("{collection}/{name}"),
+            },
+            other => other,
+        }
     }
 
     /// The user whose space the path is in, if any.
@@ -211,6 +229,16 @@ pub async fn reach_existing(
         .ok_or(ServerError::NotFound)
 }
 
+/// The collections nested directly in a plain collection.
+pub async fn children(store: &SqlStore, parent: &Collection) -> Result<Vec<Collection>, ServerError> {
+    let prefix = format!("{}/", parent.name);
+    let all = store.list_collections(&parent.owner).await?;
+    Ok(all
+        .into_iter()
+        .filter(|c| c.name.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('/')))
+        .collect())
+}
+
 /// 404 for another user's principal or home (only your own are visible).
 pub fn own_space(user: &str, owner: &str) -> Result<(), ServerError> {
     if user == owner {
@@ -270,6 +298,14 @@ mod tests {
                 home: Home::AddressBooks,
                 collection: "contacts".into(),
                 name: ObjectName("a b.vcf".into())
+            })
+        );
+        assert_eq!(
+            Target::parse("/dav/calendars/alice/files/sub/"),
+            Some(Target::Collection {
+                owner: "alice".into(),
+                home: Home::Calendars,
+                name: "files/sub".into()
             })
         );
         assert_eq!(Target::parse("/dav/calendars/alice/../bob/"), None);
