@@ -167,13 +167,16 @@ dav_test!(em_client_huge_multiget_is_read_in_chunks, |s| {
     assert_eq!(r.body.matches("404 Not Found").count(), 1200);
 });
 
-dav_test!(rfc3253_3_6_query_reports_are_refused_with_supported_report, |s| {
-    let c = DavClient::new(s, "alice").await;
-    let body = r#"<c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/></d:prop><c:filter><c:comp-filter name="VCALENDAR"/></c:filter></c:calendar-query>"#;
-    let r = c.request("REPORT", CAL, &[("depth", "1")], body).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(r.body.contains("<d:supported-report/>"), "{}", r.body);
-    // A multiget of the other kind is not offered either.
-    let r = c.multiget(CAL, "card", "<card:address-data/>", &[]).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-});
+dav_test!(
+    rfc3253_3_6_reports_of_the_other_kind_are_refused_with_supported_report,
+    |s| {
+        let c = DavClient::new(s, "alice").await;
+        let body = r#"<c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/></d:prop><c:filter><c:comp-filter name="VCALENDAR"/></c:filter></c:calendar-query>"#;
+        let r = c.request("REPORT", BOOK, &[("depth", "1")], body).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(r.body.contains("<d:supported-report/>"), "{}", r.body);
+        // A multiget of the other kind is not offered either.
+        let r = c.multiget(CAL, "card", "<card:address-data/>", &[]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    }
+);

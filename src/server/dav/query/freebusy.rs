@@ -133,7 +133,7 @@ fn push_clipped(out: &mut Vec<Period>, range: &Range, start: DateTime<Utc>, end:
 
 /// Overlapping or touching periods of one FBTYPE become one; the result is
 /// sorted by start, then FBTYPE.
-fn merge(mut periods: Vec<Period>) -> Vec<Period> {
+pub fn merge(mut periods: Vec<Period>) -> Vec<Period> {
     periods.sort_by(|a, b| (&a.fbtype, a.start).cmp(&(&b.fbtype, b.start)));
     let mut merged: Vec<Period> = Vec::with_capacity(periods.len());
     for period in periods {

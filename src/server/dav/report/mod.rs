@@ -1,13 +1,14 @@
 //! REPORT (RFC 3253 §3.6) on collections: sync-collection (RFC 6578) and
 //! the multigets (RFC 6352 §8.7, RFC 4791 §7.9), written once for both
-//! kinds. addressbook-query, calendar-query and free-busy-query are answered
-//! with 403 `supported-report` until the query module lands
-//! (docs/compliance).
+//! kinds; addressbook-query and calendar-query (RFC 6352 §8.6, RFC 4791
+//! §7.8) in [`query`], free-busy-query (RFC 4791 §7.10) in [`freebusy`].
 //!
 //! Reports over many objects stream their multistatus ([`super::reply::stream`]),
 //! reading the store in chunks ([`CHUNK`] names per query).
 
+mod freebusy;
 mod multiget;
+mod query;
 mod sync_collection;
 
 use axum::response::Response;
@@ -61,6 +62,23 @@ pub async fn handle(ctx: &Ctx, target: Target, body: &[u8]) -> Result<Response, 
         Report::CalendarMultiget { hrefs, props, .. } if offered => {
             Ok(multiget::run(ctx, reached, hrefs, props, DataWant::calendar()))
         }
+        Report::AddressbookQuery {
+            filter,
+            props,
+            address_data,
+            limit,
+        } if offered => query::addressbook(ctx, reached, filter, props, address_data, limit),
+        Report::CalendarQuery {
+            filter,
+            props,
+            calendar_data,
+            timezone,
+            timezone_id,
+        } if offered => {
+            let zone = query::floating_zone(ctx, &reached, timezone, timezone_id).await?;
+            query::calendar(ctx, reached, filter, props, calendar_data, zone)
+        }
+        Report::FreeBusyQuery { time_range } if offered => freebusy::run(ctx, reached, time_range).await,
         _ => Err(ServerError::precondition_because(
             Precondition::SupportedReport,
             format!("{} is not supported on this collection", report_label(name)),
@@ -150,7 +168,7 @@ pub fn object_response(
         ),
         other => other.clone(),
     };
-    let mut response = propfind::response(pctx, href, &subject, &without_data, &[]);
+    let response = propfind::response(pctx, href, &subject, &without_data, &[]);
     let Some(want) = data else { return response };
     let value = match representation(object, want.version) {
         Ok((bytes, _)) => String::from_utf8_lossy(&bytes).into_owned(),
@@ -159,9 +177,15 @@ pub fn object_response(
             return response;
         }
     };
+    with_data(response, want, value)
+}
+
+/// `response` with its data property (address-data / calendar-data) set
+/// to `text`, in its 200 propstat.
+pub fn with_data(mut response: DavResponse, want: &DataWant, text: String) -> DavResponse {
     let value = match want.prop {
-        DavProp::AddressData => PropValue::AddressData(value),
-        _ => PropValue::CalendarData(value),
+        DavProp::AddressData => PropValue::AddressData(text),
+        _ => PropValue::CalendarData(text),
     };
     if let ResponseBody::PropStats(propstats) = &mut response.body {
         match propstats.iter_mut().find(|p| p.status == Status::OK) {

@@ -1,0 +1,234 @@
+//! addressbook-query (RFC 6352 §8.6) and calendar-query (RFC 4791 §7.8):
+//! the members whose record matches the filter, with the requested
+//! properties and data. The matching itself is [`query`](super::super::query);
+//! this module reads the collection [`CHUNK`] objects at a time and streams.
+//!
+//! - `limit` (RFC 6352 §8.6.1): at most that many matches; when more match,
+//!   the request-URI gets a 507 `number-of-matches-within-limits` response.
+//! - An unknown collation anywhere in the filter is 403
+//!   `supported-collation` (RFC 6352 §8.3, RFC 4791 §7.5).
+//! - Depth 0 on the collection matches nothing for addressbook-query (the
+//!   collection is no address object); calendar-query at Depth 0 is read as
+//!   Depth 1, because Outlook (MSFT UA) sends 0 and means the members.
+//! - calendar-data honours `<C:expand>` (§9.6.5) and
+//!   `<C:limit-recurrence-set>` (§9.6.6); floating times are read in the
+//!   request's `<C:timezone>` / `<C:timezone-id>` or the collection's
+//!   `calendar-timezone` (§7.3), else UTC.
+
+use axum::response::Response;
+
+use crate::adapters::ical;
+use crate::server::error::ServerError;
+use crate::store::{ObjectStore, StoredObject};
+use crate::universal::{ComponentName, ObjectName, Record};
+
+use super::super::Ctx;
+use super::super::deadprops;
+use super::super::propfind::Depth;
+use super::super::props::PropContext;
+use super::super::query::zone::Zone;
+use super::super::query::{self as semantics, Options, Range};
+use super::super::reply::{self, Sink};
+use super::super::resource::Reached;
+use super::super::xml::DavProp;
+use super::super::xml::request::{
+    AddressDataRequest, CalendarDataRequest, CardFilter, Collation, CompFilter, PropFilter, PropFind,
+};
+use super::super::xml::response::{DataKind, Precondition, Response as DavResponse, Status};
+use super::super::xml::value::PropValue;
+use super::{CHUNK, DataWant, object_response, with_data};
+
+/// addressbook-query (RFC 6352 §8.6).
+pub fn addressbook(
+    ctx: &Ctx,
+    reached: Reached,
+    filter: CardFilter,
+    props: PropFind,
+    address_data: Option<AddressDataRequest>,
+    limit: Option<u32>,
+) -> Result<Response, ServerError> {
+    check_collations(&filter.prop_filters, DataKind::Address)?;
+    let data = data_want(&props, DavProp::AddressData, address_data.map(|d| d.media_type));
+    let members = Depth::from_header(ctx.header("depth")) == Depth::One;
+    let keep = move |record: &Record| members && semantics::card::matches(&filter, record);
+    let render = move |object: &StoredObject| -> Option<String> { Some(plain_data(object, data.as_ref()?)) };
+    Ok(run(ctx, reached, props, limit, keep, render))
+}
+
+/// calendar-query (RFC 4791 §7.8), floating times read in `floating`.
+pub fn calendar(
+    ctx: &Ctx,
+    reached: Reached,
+    filter: CompFilter,
+    props: PropFind,
+    calendar_data: Option<CalendarDataRequest>,
+    floating: Zone,
+) -> Result<Response, ServerError> {
+    check_collations_comp(&filter, DataKind::Calendar)?;
+    let want = data_want(&props, DavProp::CalendarData, None);
+    let options = Options::floating_in(floating);
+    let keep_options = options.clone();
+    let keep = move |record: &Record| semantics::calendar::matches_with(&filter, record, &keep_options);
+    let render = move |object: &StoredObject| -> Option<String> {
+        let want = want.as_ref()?;
+        let request = calendar_data.as_ref();
+        let shaped = match (
+            request.and_then(|r| r.expand.as_ref()),
+            request.and_then(|r| r.limit_recurrence_set.as_ref()),
+        ) {
+            (Some(range), _) => semantics::expand::expanded_record_with(&object.record, &Range::from(range), &options),
+            (None, Some(range)) => {
+                semantics::expand::limit_recurrence_set(&object.record, &Range::from(range), &options)
+            }
+            (None, None) => return Some(plain_data(object, want)),
+        };
+        match ical::render(&shaped) {
+            Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+            Err(error) => {
+                tracing::error!(%error, name = %object.name, "cannot render shaped calendar data");
+                None
+            }
+        }
+    };
+    Ok(run(ctx, reached, props, None, keep, render))
+}
+
+/// The data property a query asks for in `<D:prop>`, if any.
+fn data_want(props: &PropFind, prop: DavProp, media: Option<super::MediaType>) -> Option<DataWant> {
+    let PropFind::Prop(names) = props else { return None };
+    names.contains(&prop).then(|| DataWant::from_media(media, prop))
+}
+
+/// An object's stored (or version-converted) data as text.
+fn plain_data(object: &StoredObject, want: &DataWant) -> String {
+    match super::representation(object, want.version) {
+        Ok((bytes, _)) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(error) => {
+            tracing::error!(%error, name = %object.name, "cannot render object data");
+            String::new()
+        }
+    }
+}
+
+/// Streams the members `keep` accepts, with `render`'s data (if any), at
+/// most `limit` of them.
+fn run<K, R>(ctx: &Ctx, reached: Reached, props: PropFind, limit: Option<u32>, keep: K, render: R) -> Response
+where
+    K: Fn(&Record) -> bool + Send + Sync + 'static,
+    R: Fn(&StoredObject) -> Option<String> + Send + Sync + 'static,
+{
+    let store = ctx.store().clone();
+    let user = ctx.user.clone();
+    let limits = ctx.limits().clone();
+    let want = data_want(&props, DavProp::AddressData, None).or_else(|| data_want(&props, DavProp::CalendarData, None));
+    reply::stream(move |mut sink: Sink| async move {
+        let pctx = PropContext {
+            user: &user,
+            limits: &limits,
+        };
+        let names: Vec<ObjectName> = match store.list_objects(&reached.collection.id).await {
+            Ok(listed) => listed.into_iter().map(|s| s.name).collect(),
+            Err(error) => return sink.fail(&error).await,
+        };
+        let max = limit.map_or(usize::MAX, |n| n as usize);
+        let mut matched = 0usize;
+        for chunk in names.chunks(CHUNK) {
+            let found = match store.objects(&reached.collection.id, chunk).await {
+                Ok(found) => found,
+                Err(error) => return sink.fail(&error).await,
+            };
+            for object in found.iter().filter(|o| !o.deleted && keep(&o.record)) {
+                if matched == max {
+                    let mut truncated = DavResponse::with_status(reached.href(), Status::INSUFFICIENT_STORAGE);
+                    truncated.error = Some(Precondition::NumberOfMatchesWithinLimits);
+                    if sink.push(&truncated).await.is_err() {
+                        return;
+                    }
+                    let _ = sink.finish(None).await;
+                    return;
+                }
+                matched += 1;
+                let href = reached.object_href(&object.name);
+                let mut response = object_response(&pctx, href, object, reached.access, &props, None);
+                if let (Some(want), Some(text)) = (want.as_ref(), render(object)) {
+                    response = with_data(response, want, text);
+                }
+                if sink.push(&response).await.is_err() {
+                    return;
+                }
+            }
+        }
+        let _ = sink.finish(None).await;
+    })
+}
+
+/// 403 `supported-collation` when a text-match names an unknown collation.
+fn check_collations(filters: &[PropFilter], kind: DataKind) -> Result<(), ServerError> {
+    let matches = filters.iter().flat_map(|p| {
+        let params = p.param_filters.iter().filter_map(|f| f.text_match.as_ref());
+        p.text_matches.iter().chain(params)
+    });
+    for text_match in matches {
+        if let Collation::Other(name) = &text_match.collation {
+            return Err(ServerError::precondition_because(
+                Precondition::SupportedCollation(kind),
+                format!("collation {name:?} is not supported"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_collations_comp(filter: &CompFilter, kind: DataKind) -> Result<(), ServerError> {
+    check_collations(&filter.prop_filters, kind)?;
+    filter
+        .comp_filters
+        .iter()
+        .try_for_each(|c| check_collations_comp(c, kind))
+}
+
+/// The zone floating times are read in (RFC 4791 §7.3): the request's
+/// `<C:timezone>` or `<C:timezone-id>`, else the collection's
+/// `calendar-timezone` / `calendar-timezone-id`, else UTC.
+pub async fn floating_zone(
+    ctx: &Ctx,
+    reached: &Reached,
+    timezone: Option<String>,
+    timezone_id: Option<String>,
+) -> Result<Zone, ServerError> {
+    if let Some(zone) = timezone.as_deref().and_then(zone_of_calendar) {
+        return Ok(zone);
+    }
+    if let Some(zone) = timezone_id.as_deref().and_then(Zone::named) {
+        return Ok(zone);
+    }
+    let dead = deadprops::load(ctx.store(), &reached.collection.id, "").await?;
+    let text_of = |wanted: DavProp| {
+        dead.iter().find(|(p, _)| *p == wanted).and_then(|(_, v)| match v {
+            PropValue::Xml(element) => Some(element.text()),
+            PropValue::Text(text) => Some(text.clone()),
+            _ => None,
+        })
+    };
+    let zone = text_of(DavProp::CalendarTimezone)
+        .as_deref()
+        .and_then(zone_of_calendar)
+        .or_else(|| text_of(DavProp::CalendarTimezoneId).as_deref().and_then(Zone::named));
+    Ok(zone.unwrap_or(Zone::Utc))
+}
+
+/// The zone of the first VTIMEZONE in a VCALENDAR text (RFC 4791 §9.8):
+/// by its TZID when that names a known zone, else by its rules.
+fn zone_of_calendar(text: &str) -> Option<Zone> {
+    let records = ical::parse(text.trim().as_bytes()).ok()?;
+    let vtimezone = records.iter().find_map(|r| {
+        std::iter::once(&r.root)
+            .chain(r.root.children.iter())
+            .find(|c| *c.name() == ComponentName::VTimezone)
+    })?;
+    let by_name = vtimezone
+        .prop(&crate::universal::PropName::TzId)
+        .and_then(|p| p.value().as_text())
+        .and_then(Zone::named);
+    by_name.or_else(|| Zone::from_vtimezone(vtimezone))
+}
