@@ -110,3 +110,11 @@ fn regression_unterminated_empty_component_after_parent_properties() {
           TZOFFSETTO:+0000\nDTSTART:20240101T000000\nEND:STANDARD\nTZID:B\nTZID:B\nBEGIN:DAYLIG",
     );
 }
+
+/// Found by `calendar_shaped_text_never_panics`: bare components whose
+/// calendar gets real VCALENDAR lines, with a stray line before them that
+/// would otherwise turn into a property.
+#[test]
+fn regression_stray_line_before_bare_component_in_restructured_calendar() {
+    exercise(b"A:\rBEGIN:VEVENT\rBEGIN:VCALENDARBEGIN:VCALENDAR\rEND:VEVENT\r-:");
+}

@@ -140,9 +140,16 @@ fn build_records(root: Component, children: Vec<Component>, plans: Vec<Plan>) ->
             };
             object.children.extend(child);
         }
-        keep_readable(&mut object);
+        let restructured = keep_readable(&mut object);
         renumber(&mut object);
         let mut record = Record::new(object, Some(SourceFormat::ICalendar));
+        if restructured {
+            // Raw pieces carry stray lines that were junk only where they
+            // stood (outside any component); inside the now explicit
+            // calendar they would read as properties. Render canonically:
+            // the stray lines stay reported in the diagnostics.
+            record.clear_raw();
+        }
         record.diagnostics = plan.diagnostics;
         records.push(record);
     }
@@ -152,11 +159,11 @@ fn build_records(root: Component, children: Vec<Component>, plans: Vec<Plan>) ->
 /// An object of an implicit calendar (zero-byte BEGIN/END) that would not
 /// read back as bare components — its first component could not stand bare
 /// in a file, or a calendar property comes before it — gets real VCALENDAR
-/// lines, so its rendering parses again.
-fn keep_readable(object: &mut Component) {
+/// lines, so its rendering parses again. Returns whether it did.
+fn keep_readable(object: &mut Component) -> bool {
     let implicit = object.begin_raw().is_some_and(|raw| raw.is_empty());
     if !implicit {
-        return;
+        return false;
     }
     let first_child = object.children.first();
     let not_bare = first_child.is_none_or(|child| !is_bare_component(child.name()));
@@ -170,9 +177,11 @@ fn keep_readable(object: &mut Component) {
         .props
         .iter()
         .any(|p| first_child_id.is_none_or(|first| p.id() < first));
-    if not_bare || prop_first {
+    let restructure = not_bare || prop_first;
+    if restructure {
         object.set_raw_delimiters(None, None);
     }
+    restructure
 }
 
 /// Field ids 1..n in document order (the provisional ids are file positions).
