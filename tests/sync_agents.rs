@@ -1,6 +1,5 @@
 //! Three device agents (`client::sync_once`, what `pimgate sync` runs) on
-//! three vdirs plus a DAV-side writer (through `Engine::put_object`, the
-//! DAV PUT path, until the DAV handlers are merged) edit one contact
+//! three vdirs plus a CardDAV client (an HTTP PUT) edit one contact
 //! concurrently; after syncing until quiet every folder holds the same
 //! objects and no field edit is lost.
 
@@ -11,9 +10,8 @@ use std::path::Path;
 
 use pimgate::adapters::vcard;
 use pimgate::client::{Options, sync_once};
-use pimgate::engine::{Precondition, PutObject};
 use pimgate::store::{ChangeLog, ObjectStore};
-use pimgate::universal::{DeviceId, ObjectName, Timestamp};
+use pimgate::universal::ObjectName;
 use sync_support::*;
 
 fn vcf(dir: &Path) -> (String, String) {
@@ -63,27 +61,16 @@ async fn three_agents_and_a_dav_writer_converge_without_losing_a_field_edit() {
     let dav = CARD
         .replace("FN:Jane Doe", "FN:Jane DAV")
         .replace("END:VCARD", "TITLE:Engineer\r\nEND:VCARD");
-    let current = server
-        .store()
-        .object(&contacts(), &ObjectName("jane.vcf".into()))
-        .await
-        .unwrap()
-        .unwrap();
-    server
-        .state
-        .engine()
-        .put_object(PutObject {
-            collection: contacts(),
-            name: current.name,
-            record: vcard::parse(dav.as_bytes()).unwrap().remove(0),
-            original: dav.into_bytes(),
-            content_type: "text/vcard".into(),
-            precondition: Precondition::None,
-            origin: DeviceId("dav:alice".into()),
-            at: Timestamp(5),
-        })
+    // A DAV client (a phone) PUTs its version of the card over HTTP.
+    let put = reqwest::Client::new()
+        .put(server.url("/dav/addressbooks/alice/contacts/jane.vcf"))
+        .basic_auth("alice", Some(PASSWORD))
+        .header("Content-Type", "text/vcard; charset=utf-8")
+        .body(dav)
+        .send()
         .await
         .unwrap();
+    assert!(put.status().is_success(), "DAV PUT: {}", put.status());
     let (a, b, c) = tokio::join!(sync_once(&agents[0]), sync_once(&agents[1]), sync_once(&agents[2]));
     for r in [a, b, c] {
         r.unwrap();
