@@ -110,7 +110,12 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let body_limit = usize::try_from(state.config().limits.request_body_bytes).unwrap_or(usize::MAX);
     Router::new()
-        .route("/", get(discovery::landing))
+        .route(
+            "/",
+            get(discovery::landing)
+                .options(discovery::dav_options)
+                .fallback(dav::handle),
+        )
         .route("/healthz", get(discovery::healthz))
         .route("/account", get(discovery::account))
         .route("/.well-known/carddav", any(discovery::well_known))

@@ -15,4 +15,4 @@ PORT=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 ./target/debug/pimgate serve --data "$DATA" --listen "127.0.0.1:$PORT" >"$DATA/serve.log" 2>&1 &
 PID=$!
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-"$PYTHON" tests/interop/caldav_scenario.py "http://127.0.0.1:$PORT/dav/" interop interop-pw
+"$PYTHON" tests/interop/caldav_scenario.py "http://127.0.0.1:$PORT/" interop interop-pw

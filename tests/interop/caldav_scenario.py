@@ -1,5 +1,5 @@
 """Interop scenario with the python `caldav` library (a real CalDAV client):
-discovery from the DAV root (/dav/), a calendar, a recurring event with an
+discovery from the server root, a calendar, a recurring event with an
 override, a date-range search with expansion, a task, an edit and a delete.
 
 Usage: caldav_scenario.py URL USER PASSWORD. Exits non-zero on the first failure.
@@ -55,7 +55,7 @@ def check(condition, message):
 
 client = caldav.DAVClient(url=URL, username=USER, password=PASSWORD)
 principal = client.principal()
-check(principal is not None, "discovery from the DAV root finds the principal")
+check(principal is not None, "discovery from the server root finds the principal")
 calendars = principal.calendars()
 check(len(calendars) >= 1, f"the calendar home lists calendars ({len(calendars)})")
 

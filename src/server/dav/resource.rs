@@ -58,6 +58,11 @@ impl Target {
     /// Reads a request path (percent-encoded); `None` outside the DAV space.
     pub fn parse(path: &str) -> Option<Target> {
         let decoded = percent_decode_str(path).decode_utf8().ok()?;
+        // Clients given only the server's address PROPFIND its root for
+        // current-user-principal: the root answers as the DAV root.
+        if decoded == "/" {
+            return Some(Target::Root);
+        }
         let rest = decoded.strip_prefix("/dav")?;
         let trailing = rest.ends_with('/');
         let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
