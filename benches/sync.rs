@@ -22,7 +22,7 @@ fn main() {
     align_ids(&before, &mut after);
     let tx = ChangeTransaction {
         txid: TxId("0123456789abcdef0123456789abcdef".into()),
-        collection: CollectionId("alice/contacts".into()),
+        collection: CollectionId("alice/addressbooks/contacts".into()),
         uid: Uid("jane".into()),
         op: Op::Update,
         base_version: Some(Version(3)),

@@ -194,7 +194,7 @@ dav_test!(rfc4918_9_6_1_delete_of_a_collection_removes_it, |s| {
         .await;
     s.store()
         .set_grant(
-            &pimgate::universal::CollectionId("alice/gone".into()),
+            &pimgate::universal::CollectionId("alice/calendars/gone".into()),
             "bob",
             Access::Write,
         )
@@ -209,5 +209,65 @@ dav_test!(rfc4918_9_6_1_delete_of_a_collection_removes_it, |s| {
     assert_eq!(
         alice.propfind(path, "0", "<d:resourcetype/>").await.status,
         StatusCode::NOT_FOUND
+    );
+});
+
+dav_test!(an_address_book_and_a_calendar_may_share_a_name, |s| {
+    // vdirsyncer, Nextcloud exports and Baikal users all have this: the two
+    // homes are separate namespaces.
+    let c = DavClient::new(s, "alice").await;
+    let cal = c
+        .request("MKCALENDAR", "/dav/calendars/alice/test/", &[], Vec::new())
+        .await;
+    assert_eq!(cal.status, StatusCode::CREATED, "{}", cal.body);
+    let body = format!(
+        r#"<d:mkcol {NS}><d:set><d:prop><d:resourcetype><d:collection/><card:addressbook/></d:resourcetype></d:prop></d:set></d:mkcol>"#
+    );
+    let book = c
+        .request(
+            "MKCOL",
+            "/dav/addressbooks/alice/test/",
+            &[("content-type", "application/xml")],
+            body,
+        )
+        .await;
+    assert_eq!(book.status, StatusCode::CREATED, "{}", book.body);
+    assert_eq!(
+        c.put(
+            "/dav/addressbooks/alice/test/j.vcf",
+            "text/vcard",
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:j\r\nFN:J\r\nN:;J;;;\r\nEND:VCARD\r\n"
+        )
+        .await
+        .status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        c.put("/dav/calendars/alice/test/e.ics", "text/calendar", &vevent("e", "e"))
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    let books = c.propfind("/dav/addressbooks/alice/", "1", "<d:resourcetype/>").await;
+    assert!(books.body.contains("/dav/addressbooks/alice/test/"), "{}", books.body);
+    assert!(!books.body.contains("/dav/calendars/alice/test/"), "{}", books.body);
+    let listing = c.propfind("/dav/calendars/alice/test/", "1", "<d:getetag/>").await;
+    assert!(
+        listing.body.contains("e.ics") && !listing.body.contains("j.vcf"),
+        "{}",
+        listing.body
+    );
+    assert_eq!(
+        c.request("DELETE", "/dav/calendars/alice/test/", &[], Vec::new())
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        c.request("GET", "/dav/addressbooks/alice/test/j.vcf", &[], Vec::new())
+            .await
+            .status,
+        StatusCode::OK,
+        "deleting the calendar leaves the address book of the same name"
     );
 });

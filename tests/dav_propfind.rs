@@ -210,7 +210,7 @@ dav_test!(
             StatusCode::NOT_FOUND
         );
         s.store()
-            .set_grant(&CollectionId("alice/calendar".into()), "bob", Access::Read)
+            .set_grant(&CollectionId("alice/calendars/calendar".into()), "bob", Access::Read)
             .await
             .unwrap();
         let r = bob.propfind(path, "0", "<d:current-user-privilege-set/>").await;

@@ -128,7 +128,7 @@ dav_test!(rfc4918_9_10_lock_keeps_other_writers_out_until_unlock, |s| {
     alice.propfind(CAL, "0", "<d:resourcetype/>").await;
     s.store()
         .set_grant(
-            &pimgate::universal::CollectionId("alice/calendar".into()),
+            &pimgate::universal::CollectionId("alice/calendars/calendar".into()),
             "bob",
             Access::Write,
         )

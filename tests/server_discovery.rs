@@ -47,6 +47,26 @@ async fn rfc6764_5_redirect_names_the_origin_a_trusted_proxy_forwarded() {
 }
 
 #[tokio::test]
+async fn rfc9110_10_2_1_dav_answers_carry_no_allow_header_that_contradicts_options() {
+    // An `Allow: OPTIONS` on a 207 made clients think only OPTIONS works.
+    let s = server::start(|_| {}).await;
+    s.add_user("alice", "pw").await;
+    for path in ["/", "/dav/", "/dav/principals/alice/"] {
+        let r = s
+            .client
+            .request(Method::from_bytes(b"PROPFIND").unwrap(), s.url(path))
+            .basic_auth("alice", Some("pw"))
+            .header("depth", "0")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 207, "{path}");
+        assert!(r.headers().get(ALLOW).is_none(), "{path}: {:?}", r.headers().get(ALLOW));
+    }
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
 async fn rfc4918_10_1_options_announces_dav_classes_and_methods() {
     let s = server::start(|_| {}).await;
     for path in ["/dav/", "/dav", "/dav/calendars/alice/work/", "/dav/principals/alice/"] {

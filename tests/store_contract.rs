@@ -265,7 +265,7 @@ async fn objects_and_preconditions(s: TestStore) {
         ]
     );
 
-    let unknown = CollectionId("alice/none".into());
+    let unknown = CollectionId("alice/addressbooks/none".into());
     assert!(matches!(
         store.commit(create(&unknown, "x", "x", "tx")).await,
         Err(StoreError::NotFound(_))

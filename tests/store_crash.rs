@@ -20,7 +20,7 @@ use pimgate::universal::{
     Seq, Timestamp, TxId, Uid, Value, Version,
 };
 
-const COLLECTION: &str = "crash/contacts";
+const COLLECTION: &str = "crash/addressbooks/contacts";
 
 fn write_for(round: u32, i: u32) -> ObjectWrite {
     let name = format!("r{round}-{i}.vcf");

@@ -19,9 +19,9 @@ use pimgate::universal::{
 use reqwest::Method;
 use sync_support::*;
 
-const SESSION: &str = "/sync/v1/collections/alice/contacts/session";
-const PUSH: &str = "/sync/v1/collections/alice/contacts/push";
-const CHANGES: &str = "/sync/v1/collections/alice/contacts/changes";
+const SESSION: &str = "/sync/v1/collections/alice/addressbooks/contacts/session";
+const PUSH: &str = "/sync/v1/collections/alice/addressbooks/contacts/push";
+const CHANGES: &str = "/sync/v1/collections/alice/addressbooks/contacts/changes";
 
 fn create_tx(txid: &str) -> ChangeTransaction {
     let record = vcard::parse(CARD.as_bytes()).unwrap().remove(0);

@@ -28,6 +28,7 @@ async fn every_documented_operation_answers_documented_statuses_and_fields() {
             .as_str()
             .unwrap()
             .replace("{owner}", "alice")
+            .replace("{home}", "addressbooks")
             .replace("{name}", "contacts")
             .replace("{id}", &spare.id.0);
         for (method, op) in item.as_mapping().unwrap() {

@@ -38,8 +38,9 @@ pub struct GrantArgs {
     storage: StorageArgs,
     /// The user granted access.
     user: String,
-    /// The collection, `owner/name`.
-    collection: String,
+    /// The collection, `OWNER/addressbooks/NAME` or `OWNER/calendars/NAME`.
+    #[arg(value_parser = pimgate::store::parse_collection_id)]
+    collection: CollectionId,
     /// `read`, `write`, or `revoke`.
     access: String,
 }
@@ -58,7 +59,11 @@ enum LockCommand {
     /// List live collection leases.
     List,
     /// Release a collection's lease, whoever holds it.
-    Release { collection: String },
+    Release {
+        /// The collection, `OWNER/addressbooks/NAME` or `OWNER/calendars/NAME`.
+        #[arg(value_parser = pimgate::store::parse_collection_id)]
+        collection: CollectionId,
+    },
 }
 
 fn with_store<F>(storage: &StorageArgs, f: F) -> Result<()>
@@ -101,14 +106,14 @@ pub fn run_device(args: &DeviceArgs) -> Result<()> {
 
 pub fn run_grant(args: &GrantArgs) -> Result<()> {
     with_store(&args.storage, async |store| {
-        let collection = CollectionId(args.collection.clone());
+        let collection = &args.collection;
         if args.access == "revoke" {
-            store.revoke_grant(&collection, &args.user).await?;
+            store.revoke_grant(collection, &args.user).await?;
             println!("revoked {}'s grant on {collection}", args.user);
             return Ok(());
         }
         let access = Access::parse(&args.access).context("access is read, write or revoke")?;
-        store.set_grant(&collection, &args.user, access).await?;
+        store.set_grant(collection, &args.user, access).await?;
         println!("granted {} {} on {collection}", args.user, access.as_str());
         Ok(())
     })
@@ -123,7 +128,7 @@ pub fn run_lock(args: &LockArgs) -> Result<()> {
                 }
             }
             LockCommand::Release { collection } => {
-                let released = store.force_release(&CollectionId(collection.clone())).await?;
+                let released = store.force_release(collection).await?;
                 println!("{}", if released { "released" } else { "no lease held" });
             }
         }

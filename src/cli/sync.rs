@@ -18,9 +18,9 @@ pub struct SyncArgs {
     /// The device token (`pimgate device add`).
     #[arg(long)]
     device_token: String,
-    /// The collection, `owner/name`.
-    #[arg(long)]
-    collection: String,
+    /// The collection, `OWNER/addressbooks/NAME` or `OWNER/calendars/NAME`.
+    #[arg(long, value_parser = pimgate::store::parse_collection_id)]
+    collection: CollectionId,
     /// Keep running: sync on file changes and server changes.
     #[arg(long)]
     watch: bool,
@@ -43,7 +43,7 @@ pub fn run(args: &SyncArgs) -> Result<()> {
     let options = Options::new(
         &args.server,
         &args.device_token,
-        CollectionId(args.collection.clone()),
+        args.collection.clone(),
         args.dir.clone(),
     );
     tokio::runtime::Runtime::new()

@@ -34,7 +34,7 @@ pub enum Pulled {
 }
 
 impl Remote {
-    /// `server` is the base URL (`https://host`); `collection` is `owner/name`.
+    /// `server` is the base URL (`https://host`); `collection` is `owner/HOME/name`.
     pub fn new(server: &str, token: &str, collection: CollectionId) -> Result<Remote, SyncError> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))

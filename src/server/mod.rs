@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{any, get, options};
+use axum::routing::{any, get};
 use tokio_rustls::TlsAcceptor;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
@@ -110,20 +110,17 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let body_limit = usize::try_from(state.config().limits.request_body_bytes).unwrap_or(usize::MAX);
     Router::new()
-        .route(
-            "/",
-            get(discovery::landing)
-                .options(discovery::dav_options)
-                .fallback(dav::handle),
-        )
+        // OPTIONS answers without credentials; every other method is DAV.
+        // One handler per path (not a method router with a fallback, which
+        // would add its own `Allow` header to every DAV answer).
+        .route("/", any(dav::root_entry))
         .route("/healthz", get(discovery::healthz))
         .route("/account", get(discovery::account))
         .route("/.well-known/carddav", any(discovery::well_known))
         .route("/.well-known/caldav", any(discovery::well_known))
-        // OPTIONS answers without credentials; every other method is DAV.
-        .route("/dav", options(discovery::dav_options).fallback(dav::handle))
-        .route("/dav/", options(discovery::dav_options).fallback(dav::handle))
-        .route("/dav/{*path}", options(discovery::dav_options).fallback(dav::handle))
+        .route("/dav", any(dav::entry))
+        .route("/dav/", any(dav::entry))
+        .route("/dav/{*path}", any(dav::entry))
         .nest(crate::sync_protocol::PREFIX, sync_api::routes(&state))
         .fallback(discovery::not_found)
         // Content-Length over the limit: 413 before any handler runs;

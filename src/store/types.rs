@@ -75,12 +75,83 @@ impl CollectionKind {
     }
 }
 
-/// An address book or calendar.
+/// The two namespaces a user's collections live in, as the DAV URLs show
+/// them (`/dav/addressbooks/USER/NAME/`, `/dav/calendars/USER/NAME/`): an
+/// address book and a calendar may share a name, as on most servers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Home {
+    AddressBooks,
+    Calendars,
+}
+
+impl Home {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Home::AddressBooks => "addressbooks",
+            Home::Calendars => "calendars",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "addressbooks" => Some(Home::AddressBooks),
+            "calendars" => Some(Home::Calendars),
+            _ => None,
+        }
+    }
+
+    /// The kind a collection created in this home gets by default.
+    pub fn default_kind(self) -> CollectionKind {
+        match self {
+            Home::AddressBooks => CollectionKind::AddressBook,
+            Home::Calendars => CollectionKind::Calendar,
+        }
+    }
+
+    /// Whether a collection of `kind` may be made in this home: address
+    /// books in the address book home, calendars in the calendar home,
+    /// plain collections in either.
+    pub fn admits(self, kind: CollectionKind) -> bool {
+        kind == CollectionKind::Plain || kind == self.default_kind()
+    }
+
+    /// The home a collection of `kind` belongs in; plain WebDAV collections
+    /// may be made in either and default to the calendar home.
+    pub fn of_kind(kind: CollectionKind) -> Self {
+        match kind {
+            CollectionKind::AddressBook => Home::AddressBooks,
+            CollectionKind::Calendar | CollectionKind::Plain => Home::Calendars,
+        }
+    }
+
+    /// The id of `owner`'s collection `name` in this home: `owner/HOME/name`.
+    pub fn collection_id(self, owner: &str, name: &str) -> CollectionId {
+        CollectionId(format!("{owner}/{}/{name}", self.as_str()))
+    }
+}
+
+/// Reads a collection id as users type it (`alice/addressbooks/contacts`),
+/// with an error that shows the expected form.
+pub fn parse_collection_id(text: &str) -> Result<CollectionId, String> {
+    let mut parts = text.splitn(3, '/');
+    match (parts.next(), parts.next().and_then(Home::parse), parts.next()) {
+        (Some(owner), Some(home), Some(name)) if !owner.is_empty() && !name.is_empty() => {
+            Ok(home.collection_id(owner, name))
+        }
+        _ => Err(format!(
+            "{text:?} is not a collection: write OWNER/addressbooks/NAME or OWNER/calendars/NAME"
+        )),
+    }
+}
+
+/// An address book, calendar or plain WebDAV collection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Collection {
-    /// `owner/name`.
+    /// `owner/HOME/name` ([`Home::collection_id`]).
     pub id: CollectionId,
     pub owner: String,
+    pub home: Home,
     pub name: String,
     pub kind: CollectionKind,
     pub display_name: Option<String>,
@@ -92,10 +163,17 @@ pub struct Collection {
 }
 
 impl Collection {
+    /// A collection in the home its kind belongs in.
     pub fn new(owner: &str, name: &str, kind: CollectionKind, created_at: Timestamp) -> Self {
+        Self::in_home(owner, Home::of_kind(kind), name, kind, created_at)
+    }
+
+    /// A collection in `home` (plain collections may live in either).
+    pub fn in_home(owner: &str, home: Home, name: &str, kind: CollectionKind, created_at: Timestamp) -> Self {
         Collection {
-            id: CollectionId(format!("{owner}/{name}")),
+            id: home.collection_id(owner, name),
             owner: owner.to_owned(),
+            home,
             name: name.to_owned(),
             kind,
             display_name: None,

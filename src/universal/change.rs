@@ -2,7 +2,7 @@
 //! between two versions of one application object (DESIGN.md).
 //!
 //! ```json
-//! { "txid": "d6c1…", "collection": "alice/contacts", "uid": "1234", "op": "update",
+//! { "txid": "d6c1…", "collection": "alice/addressbooks/contacts", "uid": "1234", "op": "update",
 //!   "base_version": 3, "new_version": 4, "origin": "alice-phone", "at": 1764259200000,
 //!   "changes": [ { "path": "#5", "action": "set",
 //!                  "prop": { "id": 5, "name": "TEL", "params": [{"name": "TYPE", "values": ["work"]}],

@@ -48,7 +48,8 @@ macro_rules! int_id {
 }
 
 string_id!(
-    /// A collection (address book or calendar), unique per store: `owner/name`.
+    /// A collection (address book, calendar or plain), unique per store: `owner/HOME/name`
+    /// with HOME `addressbooks` or `calendars`.
     CollectionId
 );
 string_id!(

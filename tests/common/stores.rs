@@ -38,6 +38,13 @@ pub fn postgres_url() -> Option<String> {
 
 /// A PostgreSQL store in a fresh schema of its own.
 pub async fn postgres(base: &str) -> TestStore {
+    let url = fresh_postgres_schema(base).await;
+    let store = SqlStore::connect(&url).await.expect("open postgres store");
+    TestStore { store, url, _dir: None }
+}
+
+/// A URL whose connections work in a new, empty schema.
+pub async fn fresh_postgres_schema(base: &str) -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let schema = format!(
         "pimgate_test_{}_{}_{}",
@@ -55,7 +62,5 @@ pub async fn postgres(base: &str) -> TestStore {
         .await
         .expect("create schema");
     let separator = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
-    let store = SqlStore::connect(&url).await.expect("open postgres store");
-    TestStore { store, url, _dir: None }
+    format!("{base}{separator}options=-c%20search_path%3D{schema}")
 }

@@ -30,7 +30,7 @@ pub async fn setup() -> TestServer {
 }
 
 pub fn contacts() -> CollectionId {
-    CollectionId("alice/contacts".into())
+    CollectionId("alice/addressbooks/contacts".into())
 }
 
 /// Registers a device of `user` through `POST /sync/v1/devices`.

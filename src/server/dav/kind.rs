@@ -9,28 +9,9 @@ use super::xml::response::DataKind;
 use super::xml::value::{MediaType, ReportName, ResourceKind};
 
 /// Which home a URL goes through: `/dav/addressbooks/USER/` or `/dav/calendars/USER/`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Home {
-    AddressBooks,
-    Calendars,
-}
+pub use crate::store::Home;
 
 impl Home {
-    /// The kind a collection created in this home gets by default.
-    pub fn default_kind(self) -> CollectionKind {
-        match self {
-            Home::AddressBooks => CollectionKind::AddressBook,
-            Home::Calendars => CollectionKind::Calendar,
-        }
-    }
-
-    /// Whether a collection of `kind` lives in this home: address books in
-    /// the address book home, calendars in the calendar home, plain
-    /// collections in either (they are one collection seen from both).
-    pub fn holds(self, kind: CollectionKind) -> bool {
-        kind == CollectionKind::Plain || kind == self.default_kind()
-    }
-
     /// The reports a home offers. Apple only uses sync-collection when the
     /// *home* lists it (CLIENT-QUIRKS.md), so it is there too.
     pub fn supported_reports(self) -> Vec<ReportName> {

@@ -41,7 +41,7 @@ pub async fn handle(ctx: &Ctx, target: Target, body: &[u8], method: Method) -> R
         .is_some()
         || ctx
             .store()
-            .collection(&crate::universal::CollectionId(format!("{owner}/{name}")))
+            .collection(&home.collection_id(&owner, &name))
             .await?
             .is_some()
     {
@@ -54,7 +54,7 @@ pub async fn handle(ctx: &Ctx, target: Target, body: &[u8], method: Method) -> R
     let kind = kind_of(method, request.as_ref())?;
     check_location(home, kind)?;
     check_parent(ctx, &owner, home, &name, kind).await?;
-    let mut collection = Collection::new(&owner, &name, kind, now());
+    let mut collection = Collection::in_home(&owner, home, &name, kind, now());
     let ops: Vec<PropPatchOp> = request
         .map(|r| r.props.into_iter().map(|(p, v)| PropPatchOp::Set(p, v)).collect())
         .unwrap_or_default();
@@ -157,7 +157,7 @@ fn kind_of(method: Method, request: Option<&MkCol>) -> Result<CollectionKind, Se
 /// (RFC 4791 §5.3.1.1 `calendar-collection-location-ok`).
 fn check_location(home: Home, kind: CollectionKind) -> Result<(), ServerError> {
     match kind {
-        _ if home.holds(kind) => Ok(()),
+        _ if home.admits(kind) => Ok(()),
         CollectionKind::Calendar => Err(ServerError::precondition(Precondition::CalendarCollectionLocationOk)),
         _ => Err(ServerError::precondition_because(
             Precondition::ValidResourceType,

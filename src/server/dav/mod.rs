@@ -35,7 +35,8 @@ pub mod resource;
 pub mod xml;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Request, State};
+use axum::handler::Handler;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
 
@@ -44,7 +45,7 @@ use crate::store::SqlStore;
 use crate::universal::DeviceId;
 
 use super::error::ServerError;
-use super::{AppState, AuthUser};
+use super::{AppState, AuthUser, discovery};
 use resource::Target;
 use xml::XmlLimits;
 
@@ -91,8 +92,26 @@ impl Ctx {
     }
 }
 
-/// Every DAV method on every DAV path (OPTIONS is answered by discovery).
-pub async fn handle(
+/// Every method on a DAV path: OPTIONS without credentials, the rest
+/// through [`handle`].
+pub async fn entry(State(state): State<AppState>, request: Request) -> Response {
+    match *request.method() {
+        Method::OPTIONS => discovery::dav_options().await,
+        _ => Handler::call(handle, request, state).await,
+    }
+}
+
+/// The server root: the landing page for browsers, DAV for clients given
+/// only the server's address.
+pub async fn root_entry(State(state): State<AppState>, request: Request) -> Response {
+    match *request.method() {
+        Method::GET | Method::HEAD => discovery::landing(State(state), request).await,
+        _ => entry(State(state), request).await,
+    }
+}
+
+/// Every DAV method on every DAV path, after authentication.
+async fn handle(
     State(state): State<AppState>,
     user: AuthUser,
     method: Method,

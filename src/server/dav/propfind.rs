@@ -237,7 +237,7 @@ async fn member_views(
 ) -> Result<Vec<CollectionView>, ServerError> {
     let mut views = Vec::new();
     for collection in ctx.store().list_collections(owner).await? {
-        if !home.holds(collection.kind) || collection.name.contains('/') {
+        if collection.home != home || collection.name.contains('/') {
             continue;
         }
         let reached = Reached {

@@ -21,7 +21,7 @@ use crate::server::accounts::now;
 use crate::server::error::ServerError;
 use crate::server::paths;
 use crate::store::{Access, Accounts, Collection, CollectionKind, SqlStore};
-use crate::universal::{CollectionId, ObjectName};
+use crate::universal::ObjectName;
 
 use super::kind::Home;
 use super::xml::Href;
@@ -144,15 +144,6 @@ pub fn home_href(home: Home, owner: &str) -> Href {
     })
 }
 
-/// The home a collection of `kind` is listed under by default.
-pub fn home_of(kind: CollectionKind, requested: Home) -> Home {
-    match kind {
-        CollectionKind::AddressBook => Home::AddressBooks,
-        CollectionKind::Calendar => Home::Calendars,
-        CollectionKind::Plain => requested,
-    }
-}
-
 /// An existing collection the user may reach, and how.
 #[derive(Debug, Clone)]
 pub struct Reached {
@@ -193,7 +184,7 @@ pub async fn reach(
     home: Home,
     name: &str,
 ) -> Result<Option<Reached>, ServerError> {
-    let id = CollectionId(format!("{owner}/{name}"));
+    let id = home.collection_id(owner, name);
     let found = store.collection(&id).await?;
     let found = match found {
         None if owner == user => {
@@ -202,7 +193,7 @@ pub async fn reach(
         }
         other => other,
     };
-    let Some(collection) = found.filter(|c| home.holds(c.kind)) else {
+    let Some(collection) = found else {
         return if owner == user {
             Ok(None)
         } else {

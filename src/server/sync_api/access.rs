@@ -3,22 +3,38 @@
 //! (owner, or a grant), and how engine errors become API errors.
 
 use axum::http::StatusCode;
+use serde::Deserialize;
 
 use crate::engine::EngineError;
 use crate::server::{AppState, ServerError};
-use crate::store::{Access, Accounts, Device, StoreError};
+use crate::store::{Access, Accounts, Device, Home, StoreError};
 use crate::sync_protocol::{ApiError, ErrorCode};
 use crate::universal::CollectionId;
 
-/// The collection `owner/name` after checking that `device`'s user has
+/// `/collections/{owner}/{home}/{name}`: the collection id's three parts.
+#[derive(Debug, Deserialize)]
+pub struct CollectionPath {
+    owner: String,
+    home: String,
+    name: String,
+}
+
+/// The collection `owner/home/name` after checking that `device`'s user has
 /// `needed` access: 404 when it does not exist, 403 without access.
 pub async fn authorize(
     state: &AppState,
     device: &Device,
-    (owner, name): (String, String),
+    path: CollectionPath,
     needed: Access,
 ) -> Result<CollectionId, ServerError> {
-    let id = CollectionId(format!("{owner}/{name}"));
+    let Some(home) = Home::parse(&path.home) else {
+        return Err(ServerError::api(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            format!("no home {:?}: collections live in addressbooks or calendars", path.home),
+        ));
+    };
+    let id = home.collection_id(&path.owner, &path.name);
     let store = state.store();
     match store.access(&id, &device.user).await? {
         Some(access) if access >= needed => Ok(id),

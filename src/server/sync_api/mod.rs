@@ -30,7 +30,7 @@ pub use hub::Hub;
 /// The `/sync/v1` routes, with compression both ways.
 pub fn routes(state: &AppState) -> Router<AppState> {
     let hub = Hub::new(state.config().database());
-    let collection = "/collections/{owner}/{name}";
+    let collection = "/collections/{owner}/{home}/{name}";
     Router::new()
         .route("/devices", post(devices::register).get(devices::list))
         .route("/devices/{id}", delete(devices::revoke))

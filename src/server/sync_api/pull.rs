@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 
-use super::access::{authorize, from_store};
+use super::access::{CollectionPath, authorize, from_store};
 use super::hub::RECHECK;
 use super::{DeviceAuth, Hub};
 use crate::server::accounts::now;
@@ -35,7 +35,7 @@ pub async fn changes(
     State(state): State<AppState>,
     axum::Extension(hub): axum::Extension<Hub>,
     auth: DeviceAuth,
-    Path(path): Path<(String, String)>,
+    Path(path): Path<CollectionPath>,
     Query(query): Query<PullQuery>,
 ) -> Result<Json<PullResponse>, ServerError> {
     let collection = authorize(&state, &auth.device, path, Access::Read).await?;
@@ -105,7 +105,7 @@ async fn read_or_wait(
 pub async fn snapshot(
     State(state): State<AppState>,
     auth: DeviceAuth,
-    Path(path): Path<(String, String)>,
+    Path(path): Path<CollectionPath>,
 ) -> Result<Json<Snapshot>, ServerError> {
     let collection = authorize(&state, &auth.device, path, Access::Read).await?;
     let store = state.store();

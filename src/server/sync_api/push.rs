@@ -16,7 +16,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
-use super::access::{authorize, engine_error, from_store};
+use super::access::{CollectionPath, authorize, engine_error, from_store};
 use super::sessions::no_session;
 use super::{DeviceAuth, Hub};
 use crate::engine::Written;
@@ -32,7 +32,7 @@ pub async fn push(
     State(state): State<AppState>,
     axum::Extension(hub): axum::Extension<Hub>,
     auth: DeviceAuth,
-    Path(path): Path<(String, String)>,
+    Path(path): Path<CollectionPath>,
     body: Bytes,
 ) -> Result<Json<PushResponse>, ServerError> {
     let collection = authorize(&state, &auth.device, path, Access::Write).await?;

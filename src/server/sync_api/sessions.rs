@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
 use super::DeviceAuth;
-use super::access::{authorize, from_store};
+use super::access::{CollectionPath, authorize, from_store};
 use crate::server::accounts::now;
 use crate::server::{AppState, ServerError};
 use crate::store::{Access, Lease, Locks};
@@ -34,7 +34,7 @@ fn info(lease: Lease) -> Json<SessionInfo> {
 pub async fn open(
     State(state): State<AppState>,
     auth: DeviceAuth,
-    Path(path): Path<(String, String)>,
+    Path(path): Path<CollectionPath>,
     request: Option<Json<OpenSession>>,
 ) -> Result<Json<SessionInfo>, ServerError> {
     let collection = authorize(&state, &auth.device, path, Access::Write).await?;
@@ -50,7 +50,7 @@ pub async fn open(
 pub async fn keepalive(
     State(state): State<AppState>,
     auth: DeviceAuth,
-    Path(path): Path<(String, String)>,
+    Path(path): Path<CollectionPath>,
     request: Option<Json<OpenSession>>,
 ) -> Result<Json<SessionInfo>, ServerError> {
     let collection = authorize(&state, &auth.device, path, Access::Write).await?;
@@ -66,7 +66,7 @@ pub async fn keepalive(
 pub async fn close(
     State(state): State<AppState>,
     auth: DeviceAuth,
-    Path(path): Path<(String, String)>,
+    Path(path): Path<CollectionPath>,
 ) -> Result<StatusCode, ServerError> {
     let collection = authorize(&state, &auth.device, path, Access::Write).await?;
     if state.store().release(&collection, auth.device.id.as_str()).await? {

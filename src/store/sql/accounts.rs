@@ -149,10 +149,11 @@ impl Accounts for SqlStore {
 
     async fn create_collection(&self, c: &Collection) -> Result<(), StoreError> {
         sqlx::query(&format!(
-            "INSERT INTO collections ({COLLECTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            "INSERT INTO collections ({COLLECTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
         ))
         .bind(c.id.as_str())
         .bind(&c.owner)
+        .bind(c.home.as_str())
         .bind(&c.name)
         .bind(c.kind.as_str())
         .bind(c.display_name.as_deref())
@@ -176,7 +177,7 @@ impl Accounts for SqlStore {
 
     async fn list_collections(&self, owner: &str) -> Result<Vec<Collection>, StoreError> {
         let rows = sqlx::query(&format!(
-            "SELECT {COLLECTION_COLUMNS} FROM collections WHERE owner = $1 ORDER BY name"
+            "SELECT {COLLECTION_COLUMNS} FROM collections WHERE owner = $1 ORDER BY home, name"
         ))
         .bind(owner)
         .fetch_all(&self.pool)

@@ -91,7 +91,18 @@ impl SqlStore {
 
     async fn migrate(&self) -> Result<(), StoreError> {
         match self.backend {
-            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
+            Backend::Sqlite => {
+                // SQLite changes a constraint by rebuilding the table, which
+                // needs foreign keys off (a DROP of a parent table would
+                // cascade); the pragma is a no-op inside the transaction each
+                // migration runs in, so the migrating connection starts with
+                // it off. Every rebuild maps all references itself.
+                let mut conn = self.pool.acquire().await?;
+                conn.execute("PRAGMA foreign_keys = OFF").await?;
+                let migrated = sqlx::migrate!("migrations/sqlite").run(&mut *conn).await;
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                migrated?;
+            }
             Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await?,
         }
         Ok(())

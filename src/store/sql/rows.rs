@@ -4,7 +4,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::store::{
-    AppPassword, Collection, CollectionKind, Device, LoggedChange, ObjectSummary, StoreError, StoredObject, User,
+    AppPassword, Collection, CollectionKind, Device, Home, LoggedChange, ObjectSummary, StoreError, StoredObject, User,
 };
 use crate::universal::{
     ChangeTransaction, CollectionId, DeviceId, ETag, ObjectName, Op, Record, Seq, Timestamp, TxId, Uid, Version,
@@ -114,13 +114,15 @@ pub(super) fn device(row: &AnyRow) -> Result<Device, StoreError> {
 }
 
 pub(super) const COLLECTION_COLUMNS: &str =
-    "id, owner, name, kind, display_name, description, color, components, created_at";
+    "id, owner, home, name, kind, display_name, description, color, components, created_at";
 
 pub(super) fn collection(row: &AnyRow) -> Result<Collection, StoreError> {
     let kind: String = row.try_get("kind")?;
+    let home: String = row.try_get("home")?;
     Ok(Collection {
         id: CollectionId(row.try_get("id")?),
         owner: row.try_get("owner")?,
+        home: Home::parse(&home).ok_or_else(|| StoreError::Corrupt(format!("collection home {home:?}")))?,
         name: row.try_get("name")?,
         kind: CollectionKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("collection kind {kind:?}")))?,
         display_name: row.try_get("display_name")?,

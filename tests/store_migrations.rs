@@ -1,0 +1,138 @@
+//! Migrations carry existing data forward: a database written by an older
+//! schema is opened by the current store and nothing is lost. Each test
+//! applies the migrations up to a version, writes rows the way that
+//! version's code did, then opens the store (which applies the rest).
+
+mod common;
+
+use std::borrow::Cow;
+
+use pimgate::store::{
+    Access, Accounts, ChangeLog, Collection, CollectionKind, DeadProperties, ObjectStore, PlainResources, SqlStore,
+};
+use pimgate::universal::{CollectionId, ObjectName, Seq, Timestamp};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyConnection, Connection, Executor};
+
+/// Applies the backend's migrations numbered up to `version`.
+async fn migrate_to(url: &str, postgres: bool, version: i64) {
+    sqlx::any::install_default_drivers();
+    let all = if postgres {
+        sqlx::migrate!("migrations/postgres")
+    } else {
+        sqlx::migrate!("migrations/sqlite")
+    };
+    let older = Migrator {
+        migrations: Cow::Owned(all.iter().filter(|m| m.version <= version).cloned().collect()),
+        ..Migrator::DEFAULT
+    };
+    let mut conn = AnyConnection::connect(url).await.expect("connect");
+    older.run(&mut conn).await.expect("older migrations");
+    conn.close().await.unwrap();
+}
+
+/// Rows as version 5 stored them: collection ids `owner/name`, one
+/// namespace per user.
+const VERSION_5_ROWS: &str = "
+    INSERT INTO users (name, password_hash, created_at) VALUES ('alice', 'x', 1), ('bob', 'x', 1);
+    INSERT INTO devices (id, user_name, name, token_hash, created_at) VALUES ('d1', 'alice', 'laptop', 'x', 1);
+    INSERT INTO collections (id, owner, name, kind, display_name, created_at, last_seq)
+        VALUES ('alice/contacts', 'alice', 'contacts', 'addressbook', 'Contacts', 1, 1),
+               ('alice/calendar', 'alice', 'calendar', 'calendar', 'Calendar', 1, 0),
+               ('alice/files', 'alice', 'files', 'plain', NULL, 1, 0);
+    INSERT INTO grants (collection_id, user_name, access) VALUES ('alice/contacts', 'bob', 'read');
+    INSERT INTO changes (collection_id, object_name, uid, op, txid, origin, new_version, at, changes)
+        VALUES ('alice/contacts', 'j.vcf', 'j', 'create', 't1', 'dav:alice', 1, 1, '[]');
+    INSERT INTO device_cursors (device_id, collection_id, seq, updated_at) VALUES ('d1', 'alice/contacts', 1, 1);
+    INSERT INTO dead_properties (collection_id, resource, namespace, name, xml)
+        VALUES ('alice/calendar', '', 'urn:x', 'p', '<p xmlns=\"urn:x\"/>');
+";
+
+async fn check_collection_homes(url: &str, postgres: bool) {
+    migrate_to(url, postgres, 5).await;
+    let mut conn = AnyConnection::connect(url).await.unwrap();
+    conn.execute(VERSION_5_ROWS).await.expect("version 5 rows");
+    let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:j\r\nFN:J\r\nEND:VCARD\r\n";
+    let record = pimgate::adapters::vcard::parse(card.as_bytes()).unwrap().remove(0);
+    sqlx::query(
+        "INSERT INTO objects (collection_id, name, uid, version, etag, format, original, record, modified_seq, modified_at) \
+         VALUES ('alice/contacts', 'j.vcf', 'j', 1, 'e1', 'vcard', $1, $2, 1, 1)",
+    )
+    .bind(card.as_bytes().to_vec())
+    .bind(serde_json::to_string(&record).unwrap())
+    .execute(&mut conn)
+    .await
+    .expect("a version 5 object");
+    sqlx::query(
+        "INSERT INTO plain_resources (collection_id, name, content_type, body, etag, modified_at) \
+         VALUES ('alice/files', 'a.txt', 'text/plain', $1, 'e2', 1)",
+    )
+    .bind(b"hello".to_vec())
+    .execute(&mut conn)
+    .await
+    .expect("a version 5 plain resource");
+    conn.close().await.unwrap();
+
+    let store = SqlStore::connect(url).await.expect("the store applies migration 6");
+    let contacts = CollectionId("alice/addressbooks/contacts".into());
+    let calendar = CollectionId("alice/calendars/calendar".into());
+    let files = CollectionId("alice/calendars/files".into());
+    let found = store
+        .collection(&contacts)
+        .await
+        .unwrap()
+        .expect("address book under its new id");
+    assert_eq!(found.display_name.as_deref(), Some("Contacts"));
+    assert_eq!(store.list_collections("alice").await.unwrap().len(), 3);
+    assert!(store.collection(&calendar).await.unwrap().is_some());
+    assert_eq!(store.access(&contacts, "bob").await.unwrap(), Some(Access::Read));
+    let object = store
+        .object(&contacts, &ObjectName("j.vcf".into()))
+        .await
+        .unwrap()
+        .expect("object follows");
+    assert_eq!(object.etag.as_str(), "e1");
+    assert_eq!(store.current_seq(&contacts).await.unwrap(), Seq(1));
+    let log = store.changes_since(&contacts, Seq(0), 10).await.unwrap();
+    assert_eq!(log.changes.len(), 1, "the change log follows");
+    assert_eq!(store.dead_properties(&calendar, "").await.unwrap().len(), 1);
+    assert!(
+        store
+            .plain_resource(&files, &ObjectName("a.txt".into()))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // The point of the change: a calendar may now be called `contacts`.
+    store
+        .create_collection(&Collection::new(
+            "alice",
+            "contacts",
+            CollectionKind::Calendar,
+            Timestamp(2),
+        ))
+        .await
+        .expect("a calendar named like the address book");
+    // References are still enforced after the rebuild.
+    let dangling = store
+        .set_grant(&CollectionId("alice/contacts".into()), "bob", Access::Write)
+        .await;
+    assert!(dangling.is_err(), "a grant on the old id is refused");
+}
+
+#[tokio::test]
+async fn migration_6_gives_each_home_its_namespace_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    std::fs::File::create(&path).unwrap();
+    check_collection_homes(&format!("sqlite://{}", path.display()), false).await;
+}
+
+#[tokio::test]
+async fn migration_6_gives_each_home_its_namespace_postgres() {
+    let Some(base) = common::stores::postgres_url() else {
+        return;
+    };
+    let url = common::stores::fresh_postgres_schema(&base).await;
+    check_collection_homes(&url, true).await;
+}
