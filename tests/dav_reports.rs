@@ -180,3 +180,66 @@ dav_test!(
         assert_eq!(r.status, StatusCode::FORBIDDEN);
     }
 );
+
+dav_test!(rfc3744_9_4_principal_property_search_finds_the_user_by_name, |s| {
+    let c = DavClient::new(s, "alice").await;
+    DavClient::new(s, "bob").await;
+    let search = |test: &str, text: &str| {
+        format!(
+            r#"<d:principal-property-search xmlns:d="DAV:" xmlns:cal="urn:ietf:params:xml:ns:caldav"{test}><d:property-search><d:prop><d:displayname/></d:prop><d:match>{text}</d:match></d:property-search><d:prop><cal:calendar-home-set/><d:displayname/></d:prop></d:principal-property-search>"#
+        )
+    };
+    // The python caldav library searches from the server root.
+    let r = c.request("REPORT", "/", &[("depth", "0")], search("", "ALI")).await;
+    assert_eq!(r.status.as_u16(), 207, "{}", r.body);
+    assert!(r.body.contains("<d:href>/dav/principals/alice/</d:href>"), "{}", r.body);
+    assert!(r.body.contains("<d:href>/dav/calendars/alice/</d:href>"), "{}", r.body);
+    assert!(!r.body.contains("bob"), "other users are not disclosed: {}", r.body);
+    let none = c
+        .request("REPORT", "/dav/principals/", &[("depth", "0")], search("", "nobody"))
+        .await;
+    assert_eq!(none.status.as_u16(), 207);
+    assert!(!none.body.contains("<d:response>"), "{}", none.body);
+    let all = c
+        .request(
+            "REPORT",
+            "/dav/principals/",
+            &[],
+            r#"<d:principal-property-search xmlns:d="DAV:"><d:prop><d:displayname/></d:prop></d:principal-property-search>"#,
+        )
+        .await;
+    assert!(all.body.contains("/dav/principals/alice/"), "{}", all.body);
+    // python caldav 3.6 puts the wanted properties beside an empty <D:prop/>.
+    let caldav = c
+        .request(
+            "REPORT",
+            "/",
+            &[],
+            r#"<D:principal-property-search xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:property-search><D:prop><D:displayname/></D:prop><D:match>alice</D:match></D:property-search><D:prop/><C:calendar-home-set/><D:displayname/></D:principal-property-search>"#,
+        )
+        .await;
+    assert!(
+        caldav.body.contains("<d:displayname>alice</d:displayname>"),
+        "{}",
+        caldav.body
+    );
+    assert!(caldav.body.contains("/dav/calendars/alice/"), "{}", caldav.body);
+});
+
+dav_test!(rfc3744_9_5_principal_search_property_set_names_displayname, |s| {
+    let c = DavClient::new(s, "alice").await;
+    let r = c
+        .request(
+            "REPORT",
+            "/dav/principals/",
+            &[],
+            r#"<d:principal-search-property-set xmlns:d="DAV:"/>"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("<d:displayname/>"), "{}", r.body);
+    let p = c
+        .propfind("/dav/principals/alice/", "0", "<d:supported-report-set/>")
+        .await;
+    assert!(p.body.contains("principal-property-search"), "{}", p.body);
+});

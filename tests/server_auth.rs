@@ -214,3 +214,72 @@ async fn app_passwords_authenticate_on_postgres_too() {
     );
     s.stop().await.unwrap();
 }
+
+/// One HTTP/1.1 exchange on an open connection: the status line and the
+/// head of the answer, with its body read by Content-Length.
+async fn exchange(stream: &mut tokio::net::TcpStream, head: &str, body: &[u8]) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.write_all(head.as_bytes()).await.ok()?;
+    stream.write_all(body).await.ok()?;
+    let mut answer = Vec::new();
+    let mut byte = [0u8; 1];
+    while !answer.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).await.ok()? == 0 {
+            return None;
+        }
+        answer.push(byte[0]);
+    }
+    let answer = String::from_utf8(answer).unwrap();
+    let length: usize = answer
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse().unwrap())
+        })
+        .unwrap_or(0);
+    let mut rest = vec![0u8; length];
+    stream.read_exact(&mut rest).await.ok()?;
+    Some(answer)
+}
+
+#[tokio::test]
+async fn rfc9112_9_3_a_refused_request_leaves_the_connection_usable_for_the_retry() {
+    // Clients send a first request without credentials, then retry on the
+    // same connection; an unread body used to make the server close it
+    // silently, and the retry failed with "closed without response".
+    let s = with_alice(|_| {}).await;
+    let mut stream = tokio::net::TcpStream::connect(s.addr).await.unwrap();
+    let body = vec![b'x'; 300_000];
+    let put = format!(
+        "PUT /dav/calendars/alice/calendar/x.ics HTTP/1.1\r\nHost: {}\r\nContent-Type: text/calendar\r\nContent-Length: {}\r\n\r\n",
+        s.addr,
+        body.len()
+    );
+    let first = exchange(&mut stream, &put, &body).await.expect("an answer");
+    assert!(first.starts_with("HTTP/1.1 401"), "{first}");
+    assert!(!first.to_ascii_lowercase().contains("connection: close"), "{first}");
+    let propfind = format!(
+        "PROPFIND /dav/ HTTP/1.1\r\nHost: {}\r\nDepth: 0\r\nAuthorization: Basic {}\r\nContent-Length: 0\r\n\r\n",
+        s.addr,
+        base64_credentials("alice", "right horse")
+    );
+    let second = exchange(&mut stream, &propfind, b"")
+        .await
+        .expect("the connection carries the retry");
+    assert!(second.starts_with("HTTP/1.1 207"), "{second}");
+
+    // A body too large to drain closes the connection, and the answer says so.
+    let mut stream = tokio::net::TcpStream::connect(s.addr).await.unwrap();
+    let huge = vec![b'x'; 3 << 20];
+    let put = put.replace("300000", &huge.len().to_string());
+    let refused = exchange(&mut stream, &put, &huge).await.expect("an answer");
+    assert!(refused.starts_with("HTTP/1.1 401"), "{refused}");
+    assert!(refused.to_ascii_lowercase().contains("connection: close"), "{refused}");
+    s.stop().await.unwrap();
+}
+
+fn base64_credentials(user: &str, password: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+}

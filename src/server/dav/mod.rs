@@ -34,11 +34,11 @@ mod report;
 pub mod resource;
 pub mod xml;
 
-use axum::body::Bytes;
-use axum::extract::{Request, State};
-use axum::handler::Handler;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::Response;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::header::CONNECTION;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 
 use crate::config::Limits;
 use crate::store::SqlStore;
@@ -95,10 +95,35 @@ impl Ctx {
 /// Every method on a DAV path: OPTIONS without credentials, the rest
 /// through [`handle`].
 pub async fn entry(State(state): State<AppState>, request: Request) -> Response {
-    match *request.method() {
-        Method::OPTIONS => discovery::dav_options().await,
-        _ => Handler::call(handle, request, state).await,
+    if request.method() == Method::OPTIONS {
+        return discovery::dav_options().await;
     }
+    let (mut parts, body) = request.into_parts();
+    let user = match AuthUser::from_request_parts(&mut parts, &state).await {
+        Ok(user) => user,
+        Err(refused) => return refuse_unread(refused.into_response(), body).await,
+    };
+    let (method, uri, headers) = (parts.method.clone(), parts.uri.clone(), parts.headers.clone());
+    let body = match Bytes::from_request(Request::from_parts(parts, body), &state).await {
+        Ok(body) => body,
+        Err(rejection) => return rejection.into_response(),
+    };
+    handle(state, user, method, uri, headers, body).await.into_response()
+}
+
+/// An answer given before the request body was read (most clients send
+/// their first request without credentials). The body is drained so the
+/// connection can carry the retry; a body too large to drain closes the
+/// connection, and the answer says so — otherwise a client reusing it
+/// would see it closed without a response.
+async fn refuse_unread(mut response: Response, body: Body) -> Response {
+    const DRAIN_BYTES: usize = 1 << 20;
+    if axum::body::to_bytes(body, DRAIN_BYTES).await.is_err() {
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }
 
 /// The server root: the landing page for browsers, DAV for clients given
@@ -112,7 +137,7 @@ pub async fn root_entry(State(state): State<AppState>, request: Request) -> Resp
 
 /// Every DAV method on every DAV path, after authentication.
 async fn handle(
-    State(state): State<AppState>,
+    state: AppState,
     user: AuthUser,
     method: Method,
     uri: Uri,

@@ -142,7 +142,10 @@ fn principal(owner: &str, prop: &DavProp) -> Option<PropValue> {
             PropValue::Hrefs(hrefs)
         }
         DavProp::CalendarUserType => PropValue::Text("INDIVIDUAL".into()),
-        DavProp::SupportedReportSet => PropValue::SupportedReports(Vec::new()),
+        DavProp::SupportedReportSet => PropValue::SupportedReports(vec![
+            ReportName::PrincipalPropertySearch,
+            ReportName::PrincipalSearchPropertySet,
+        ]),
         DavProp::GroupMembership => PropValue::Hrefs(Vec::new()),
         _ => return None,
     })

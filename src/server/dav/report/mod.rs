@@ -8,6 +8,7 @@
 
 mod freebusy;
 mod multiget;
+mod principals;
 mod query;
 mod sync_collection;
 
@@ -32,6 +33,20 @@ pub const CHUNK: usize = 500;
 
 pub async fn handle(ctx: &Ctx, target: Target, body: &[u8]) -> Result<Response, ServerError> {
     let report = parse_report(body, &ctx.xml_limits(body)?)?;
+    if principals::applies_to(&target) {
+        return match report {
+            Report::PrincipalPropertySearch {
+                searches,
+                any_of,
+                props,
+            } => Ok(principals::search(ctx, &searches, any_of, &props)),
+            Report::PrincipalSearchPropertySet => Ok(principals::search_property_set()),
+            other => Err(ServerError::precondition_because(
+                Precondition::SupportedReport,
+                format!("{} runs on collections", report_label(other.name())),
+            )),
+        };
+    }
     let Target::Collection { owner, home, name } = target else {
         return Err(ServerError::precondition_because(
             Precondition::SupportedReport,

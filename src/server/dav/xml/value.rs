@@ -112,6 +112,8 @@ pub enum ReportName {
     ExpandProperty,
     /// `DAV:principal-property-search` (RFC 3744 §9.4).
     PrincipalPropertySearch,
+    /// `DAV:principal-search-property-set` (RFC 3744 §9.5).
+    PrincipalSearchPropertySet,
     /// `CARDDAV:addressbook-multiget` (RFC 6352 §8.7).
     AddressbookMultiget,
     /// `CARDDAV:addressbook-query` (RFC 6352 §8.6).
@@ -131,6 +133,7 @@ impl ReportName {
             ReportName::SyncCollection => (Namespace::Dav, "sync-collection"),
             ReportName::ExpandProperty => (Namespace::Dav, "expand-property"),
             ReportName::PrincipalPropertySearch => (Namespace::Dav, "principal-property-search"),
+            ReportName::PrincipalSearchPropertySet => (Namespace::Dav, "principal-search-property-set"),
             ReportName::AddressbookMultiget => (Namespace::CardDav, "addressbook-multiget"),
             ReportName::AddressbookQuery => (Namespace::CardDav, "addressbook-query"),
             ReportName::CalendarMultiget => (Namespace::CalDav, "calendar-multiget"),

@@ -19,7 +19,7 @@ pub use filter::{CardFilter, Collation, CompFilter, MatchType, ParamFilter, Prop
 pub use lock::{LockInfo, parse_lockinfo};
 pub use propfind::{PropFind, parse_propfind};
 pub use proppatch::{MkCol, PropPatchOp, PropertyUpdate, parse_mkcol, parse_proppatch};
-pub use report::{Report, SyncLevel, parse_report};
+pub use report::{PropertySearch, Report, SyncLevel, parse_report};
 
 use super::error::{XmlError, XmlErrorKind};
 use super::href::Href;

@@ -3,7 +3,7 @@
 
 use super::super::error::{XmlError, XmlErrorKind};
 use super::super::href::Href;
-use super::super::names::Namespace;
+use super::super::names::{DavProp, Namespace};
 use super::super::tree::{Element, XmlLimits, parse_document};
 use super::super::value::ReportName;
 use super::data::{AddressDataRequest, CalendarDataRequest, TimeRange};
@@ -61,6 +61,22 @@ pub enum Report {
     },
     /// RFC 4791 §7.10.
     FreeBusyQuery { time_range: TimeRange },
+    /// RFC 3744 §9.4: principals whose properties contain the given texts.
+    PrincipalPropertySearch {
+        searches: Vec<PropertySearch>,
+        /// `test="anyof"`: one search must match (default: all of them).
+        any_of: bool,
+        props: PropFind,
+    },
+    /// RFC 3744 §9.5: which properties a principal search may look at.
+    PrincipalSearchPropertySet,
+}
+
+/// One `DAV:property-search`: any of `props` contains `text` (caseless).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropertySearch {
+    pub props: Vec<DavProp>,
+    pub text: String,
 }
 
 impl Report {
@@ -73,6 +89,8 @@ impl Report {
             Report::AddressbookQuery { .. } => ReportName::AddressbookQuery,
             Report::CalendarQuery { .. } => ReportName::CalendarQuery,
             Report::FreeBusyQuery { .. } => ReportName::FreeBusyQuery,
+            Report::PrincipalPropertySearch { .. } => ReportName::PrincipalPropertySearch,
+            Report::PrincipalSearchPropertySet => ReportName::PrincipalSearchPropertySet,
         }
     }
 }
@@ -103,6 +121,8 @@ pub fn parse_report(input: &[u8], limits: &XmlLimits) -> Result<Report, XmlError
         (ns, "free-busy-query") if *ns == cal => Report::FreeBusyQuery {
             time_range: TimeRange::from_element(required(&root, &cal, "time-range")?)?,
         },
+        (ns, "principal-property-search") if *ns == dav => principal_property_search(&root),
+        (ns, "principal-search-property-set") if *ns == dav => Report::PrincipalSearchPropertySet,
         _ => {
             let name = format!("{{{}}}{}", root.ns.uri(), root.name);
             return Err(root.error(XmlErrorKind::UnsupportedReport(name)));
@@ -137,6 +157,39 @@ fn sync_collection(root: &Element) -> Result<Report, XmlError> {
         limit: limit(root)?,
         props: props(root),
     })
+}
+
+fn principal_property_search(root: &Element) -> Report {
+    let dav = Namespace::Dav;
+    let searches = root
+        .elements()
+        .filter(|e| e.is(&dav, "property-search"))
+        .map(|search| PropertySearch {
+            props: search.child(&dav, "prop").map(prop_names).unwrap_or_default(),
+            text: search.child(&dav, "match").map(Element::text).unwrap_or_default(),
+        })
+        .collect();
+    // python caldav 3.6 sends `<D:prop/>` followed by the properties it
+    // wants as siblings; those are read as if they were inside.
+    let stray: Vec<DavProp> = root
+        .elements()
+        .filter(|e| {
+            !(e.is(&dav, "property-search") || e.is(&dav, "prop") || e.is(&dav, "apply-to-principal-collection-set"))
+        })
+        .map(|e| DavProp::from_name(&e.ns, &e.name))
+        .collect();
+    let props = match props(root) {
+        PropFind::Prop(mut names) if !stray.is_empty() => {
+            names.extend(stray);
+            PropFind::Prop(names)
+        }
+        other => other,
+    };
+    Report::PrincipalPropertySearch {
+        searches,
+        any_of: root.attr("test") == Some("anyof"),
+        props,
+    }
 }
 
 fn calendar_query(root: &Element) -> Result<Report, XmlError> {
