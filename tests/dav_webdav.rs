@@ -243,3 +243,69 @@ dav_test!(rfc4918_9_3_1_nested_plain_collections_need_their_parent, |s| {
         StatusCode::NOT_FOUND
     );
 });
+
+dav_test!(rfc4918_9_8_2_copy_and_9_9_1_move_carry_dead_properties, |s| {
+    let c = DavClient::new(s, "alice").await;
+    let dir = "/dav/calendars/alice/files/";
+    assert_eq!(
+        c.request("MKCOL", dir, &[], Vec::new()).await.status,
+        StatusCode::CREATED
+    );
+    // litmus `propmove`: properties set, MOVE with Overwrite F, read back.
+    let plain = format!("{dir}prop");
+    let event = format!("{CAL}e.ics");
+    c.put(&plain, "text/plain", "p").await;
+    c.put(&event, "text/calendar", &vevent("e", "e")).await;
+    for path in [&plain, &event] {
+        let set = c
+            .proppatch(path, "<d:set><d:prop><x:prop9>value9</x:prop9></d:prop></d:set>")
+            .await;
+        assert_eq!(set.status, StatusCode::MULTI_STATUS);
+    }
+    let moves = [
+        (plain.clone(), format!("{dir}prop2"), format!("{dir}prop3")),
+        (
+            event.clone(),
+            format!("{CAL}moved.ics"),
+            "/dav/calendars/alice/other/copy.ics".to_owned(),
+        ),
+    ];
+    assert_eq!(
+        c.request("MKCALENDAR", "/dav/calendars/alice/other/", &[], Vec::new())
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    for (source, moved, copied) in moves {
+        let reply = c
+            .request(
+                "MOVE",
+                &source,
+                &[("destination", moved.as_str()), ("overwrite", "F")],
+                Vec::new(),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        let reply = c
+            .request("COPY", &moved, &[("destination", copied.as_str())], Vec::new())
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        for path in [&moved, &copied] {
+            let found = c.propfind(path, "0", "<x:prop9/>").await;
+            assert!(
+                found.body.contains("value9</x:prop9>") && !found.body.contains("404"),
+                "{path}: {}",
+                found.body
+            );
+        }
+        // The source's properties went with it: a new resource there has none.
+        let recreated = if source.ends_with(".ics") {
+            c.put(&source, "text/calendar", &vevent("e2", "e2")).await
+        } else {
+            c.put(&source, "text/plain", "new").await
+        };
+        assert_eq!(recreated.status, StatusCode::CREATED);
+        let gone = c.propfind(&source, "0", "<x:prop9/>").await;
+        assert!(gone.body.contains("404 Not Found"), "{}", gone.body);
+    }
+});

@@ -6,7 +6,8 @@ mod common;
 use common::stores::{self, TestStore};
 use pimgate::store::{
     Access, Accounts, AppPassword, ChangeLog, Collection, CollectionKind, DeadProperties, DeadProperty, Device,
-    Expected, Locks, ObjectStore, ObjectWrite, PlainResource, PlainResources, StoreError, User,
+    Expected, LockScope, Locks, ObjectStore, ObjectWrite, PlainResource, PlainResources, ResourceLock, ResourceLocks,
+    SpaceLocks, StoreError, User,
 };
 use pimgate::universal::{
     ChangeTransaction, CollectionId, Component, ComponentName, DeviceId, ETag, ObjectName, Op, Prop, PropName, Record,
@@ -561,6 +562,111 @@ async fn plain_resources_put_replace_delete(s: TestStore) {
     assert_eq!(store.plain_resource(&id, &name).await.unwrap(), None);
 }
 
+fn resource_lock(collection: &CollectionId, token: &str, resource: &str, scope: LockScope) -> ResourceLock {
+    ResourceLock {
+        token: token.into(),
+        collection: collection.clone(),
+        resource: resource.into(),
+        scope,
+        deep: resource.is_empty(),
+        principal: "alice".into(),
+        owner: Some("<d:owner xmlns:d=\"DAV:\">phone</d:owner>".into()),
+        created_at: T0,
+        expires_at: Timestamp(T0.0 + 10_000),
+    }
+}
+
+async fn resource_locks_beside_leases(s: TestStore) {
+    let id = setup(&s).await;
+    let store = &s.store;
+    let shared = resource_lock(&id, "t1", "a.vcf", LockScope::Shared);
+    store.create_resource_lock(&shared, T0, |_| Ok(())).await.unwrap();
+    // The check sees what is live in the space, placed in its collection.
+    let mut seen = SpaceLocks::default();
+    let second = resource_lock(&id, "t2", "", LockScope::Shared);
+    store
+        .create_resource_lock(&second, T0, |space| {
+            seen = space.clone();
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(seen.locks.len(), 1);
+    assert_eq!(
+        (
+            seen.locks[0].collection_name.as_str(),
+            seen.locks[0].collection_home,
+            &seen.locks[0].item
+        ),
+        ("contacts", pimgate::store::Home::AddressBooks, &shared)
+    );
+    // A refusal writes nothing.
+    let refused = store
+        .create_resource_lock(&resource_lock(&id, "t3", "b.vcf", LockScope::Exclusive), T0, |_| {
+            Err(StoreError::Locked {
+                holder: "someone".into(),
+                until: T0,
+            })
+        })
+        .await;
+    assert!(matches!(refused, Err(StoreError::Locked { .. })), "{refused:?}");
+    assert_eq!(store.space_locks("alice", T0).await.unwrap().locks.len(), 2);
+    assert!(matches!(
+        store.create_resource_lock(&shared, T0, |_| Ok(())).await,
+        Err(StoreError::AlreadyExists(_))
+    ));
+    // A lease is exclusive: not while a resource lock is live.
+    let err = store.acquire(&id, "phone", 30_000, T0).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Locked { holder, .. } if holder == "dav:alice"),
+        "{err:?}"
+    );
+    let refreshed = store
+        .refresh_resource_lock("t1", Timestamp(T0.0 + 20_000), Timestamp(T0.0 + 1))
+        .await
+        .unwrap();
+    assert_eq!(refreshed.expires_at, Timestamp(T0.0 + 20_000));
+    assert_eq!(store.delete_resource_locks_at(&id, "a.vcf").await.unwrap(), 1);
+    assert!(store.delete_resource_lock("t2").await.unwrap());
+    assert!(!store.delete_resource_lock("t2").await.unwrap());
+    assert!(matches!(
+        store.refresh_resource_lock("t1", T0, T0).await,
+        Err(StoreError::NotFound(_))
+    ));
+    // Now the lease is free, and the next lock's check sees it.
+    store.acquire(&id, "phone", 30_000, T0).await.unwrap();
+    let mut leases = Vec::new();
+    store
+        .create_resource_lock(&resource_lock(&id, "t4", "", LockScope::Shared), T0, |space| {
+            leases = space.leases.iter().map(|l| l.item.holder.clone()).collect();
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(leases, ["phone"]);
+    // Expired locks are not live; a deleted collection takes its locks along.
+    assert!(
+        store
+            .space_locks("alice", Timestamp(T0.0 + 10_000))
+            .await
+            .unwrap()
+            .locks
+            .is_empty()
+    );
+    assert!(matches!(
+        store
+            .create_resource_lock(
+                &resource_lock(&CollectionId("no/such".into()), "t5", "", LockScope::Shared),
+                T0,
+                |_| Ok(())
+            )
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    store.delete_collection(&id).await.unwrap();
+    assert_eq!(store.space_locks("alice", T0).await.unwrap(), SpaceLocks::default());
+}
+
 macro_rules! contract {
     ($($check:ident),* $(,)?) => {
         mod sqlite {
@@ -594,4 +700,5 @@ contract!(
     reopening_keeps_everything,
     dead_properties_set_replace_remove,
     plain_resources_put_replace_delete,
+    resource_locks_beside_leases,
 );

@@ -267,3 +267,45 @@ pub trait Locks {
     /// Releases whatever lease a collection has (administrators).
     fn force_release(&self, collection: &CollectionId) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
+
+/// WebDAV locks beside the collection leases (RFC 4918 §6): shared locks
+/// and locks on single resources. A lease and a lock on the same collection
+/// exclude each other, whoever holds them.
+pub trait ResourceLocks {
+    /// Writes `lock` unless `check` refuses it. `check` sees every live lock
+    /// and lease in the space of the collection's owner, read in the same
+    /// transaction, which is serialised with every other lock write in that
+    /// space and with lease acquisition on the collection; so two
+    /// conflicting locks cannot both be created. [`StoreError::NotFound`]
+    /// when the collection does not exist.
+    fn create_resource_lock<F>(
+        &self,
+        lock: &ResourceLock,
+        now: Timestamp,
+        check: F,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send
+    where
+        F: FnOnce(&SpaceLocks) -> Result<(), StoreError> + Send;
+
+    /// Every live lock and lease on the collections `owner` owns.
+    fn space_locks(&self, owner: &str, now: Timestamp) -> impl Future<Output = Result<SpaceLocks, StoreError>> + Send;
+
+    /// Moves a live lock's expiry; [`StoreError::NotFound`] when it is gone.
+    fn refresh_resource_lock(
+        &self,
+        token: &str,
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<ResourceLock, StoreError>> + Send;
+
+    /// Removes one lock; false when there was none.
+    fn delete_resource_lock(&self, token: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Removes the locks rooted at one resource (it was deleted or moved
+    /// away: RFC 4918 §7.6, §9.9.4); returns how many went.
+    fn delete_resource_locks_at(
+        &self,
+        collection: &CollectionId,
+        resource: &str,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}

@@ -312,6 +312,52 @@ pub struct Lease {
     pub expires_at: Timestamp,
 }
 
+/// The scope of a [`ResourceLock`] (RFC 4918 §6.2): an exclusive lock
+/// conflicts with every other lock on the resources it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockScope {
+    Exclusive,
+    Shared,
+}
+
+/// A WebDAV write lock (RFC 4918 §6) on a collection (`resource` empty) or
+/// one member: what a collection [`Lease`] cannot express — shared locks,
+/// and locks on one resource of a plain collection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceLock {
+    /// The lock token (`opaquelocktoken:…`), unique.
+    pub token: String,
+    pub collection: CollectionId,
+    /// The member's name, or `""` for the collection itself.
+    pub resource: String,
+    pub scope: LockScope,
+    /// Depth infinity: a collection lock also covers its members and
+    /// nested collections.
+    pub deep: bool,
+    /// The user who took it; only they may use its token.
+    pub principal: String,
+    /// The `DAV:owner` the client supplied, as XML.
+    pub owner: Option<String>,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// A lock or lease with the name and kind of its collection, so that
+/// callers can place it in the collection tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed<T> {
+    pub collection_name: String,
+    pub collection_home: Home,
+    pub item: T,
+}
+
+/// Every live lock and lease in one user's space.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SpaceLocks {
+    pub locks: Vec<Placed<ResourceLock>>,
+    pub leases: Vec<Placed<Lease>>,
+}
+
 /// A dead property (RFC 4918 §4.2) of a collection or one of its members:
 /// the property element as XML, kept as the client wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,6 +4,9 @@
 //! resources). Destination and source must be collections of the same
 //! kind. Copying a whole collection is not supported (403).
 //!
+//! Dead properties go along; locks do not: a lock on the source neither
+//! blocks a COPY nor follows a MOVE (RFC 4918 §7.6).
+//!
 //! CalDAV/CardDAV keep UIDs unique per collection, so a COPY inside one
 //! collection fails with `no-uid-conflict`; a MOVE inside one collection
 //! deletes the source first and restores it if the write fails.
@@ -14,10 +17,13 @@ use axum::response::Response;
 use crate::engine::{Precondition as EnginePrecondition, PutObject};
 use crate::server::accounts::now;
 use crate::server::error::ServerError;
-use crate::store::{CollectionKind, ObjectStore, PlainResource, PlainResources, StoredObject};
+use crate::store::{
+    CollectionKind, DeadProperties, DeadProperty, ObjectStore, PlainResource, PlainResources, StoredObject,
+};
 use crate::universal::ObjectName;
 
 use super::Ctx;
+use super::conditions::{self, Affected, Touch};
 use super::reply;
 use super::resource::{self, Reached, Target};
 use super::xml::Href;
@@ -69,14 +75,18 @@ pub async fn handle(ctx: &Ctx, target: Target, mode: Mode) -> Result<Response, S
     let overwrite = !ctx
         .header("overwrite")
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("F"));
+    let request = target.clone();
+    let mut affected = vec![Affected::new(&destination, Touch::Write)];
     let from = place(ctx, target, StatusCode::NOT_FOUND).await?;
     let to = place(ctx, destination, StatusCode::CONFLICT).await?;
+    // Reading the source needs no lock token: a locked source copies, and
+    // the copy is not locked (RFC 4918 §7.6 does not carry locks along).
     if mode == Mode::Move {
         from.reached.require_write()?;
-        super::lock::require_token(ctx, &from.reached).await?;
+        affected.insert(0, Affected::new(&request, Touch::Remove));
     }
     to.reached.require_write()?;
-    super::lock::require_token(ctx, &to.reached).await?;
+    conditions::check(ctx, &request, &affected).await?;
     if from.reached.collection.id == to.reached.collection.id && from.name == to.name {
         return Err(ServerError::status_with(
             StatusCode::FORBIDDEN,
@@ -94,11 +104,38 @@ pub async fn handle(ctx: &Ctx, target: Target, mode: Mode) -> Result<Response, S
     } else {
         objects(ctx, &from, &to, mode, overwrite).await?
     };
+    copy_dead_properties(ctx, &from, &to).await?;
+    if mode == Mode::Move {
+        super::delete::forget(ctx, &from.reached, &from.name).await?;
+    }
     Ok(reply::empty(if created {
         StatusCode::CREATED
     } else {
         StatusCode::NO_CONTENT
     }))
+}
+
+/// Dead properties go with the resource (RFC 4918 §9.8.2, §9.9.1); those
+/// of an overwritten destination are replaced.
+async fn copy_dead_properties(ctx: &Ctx, from: &Place, to: &Place) -> Result<(), ServerError> {
+    let store = ctx.store();
+    let destination = to.name.as_str();
+    let copies: Vec<DeadProperty> = store
+        .dead_properties(&from.reached.collection.id, from.name.as_str())
+        .await?
+        .into_iter()
+        .map(|p| DeadProperty {
+            resource: destination.to_owned(),
+            ..p
+        })
+        .collect();
+    store
+        .clear_dead_properties(&to.reached.collection.id, destination)
+        .await?;
+    store
+        .update_dead_properties(&to.reached.collection.id, destination, &copies, &[])
+        .await?;
+    Ok(())
 }
 
 async fn plain(ctx: &Ctx, from: &Place, to: &Place, mode: Mode, overwrite: bool) -> Result<bool, ServerError> {
@@ -107,7 +144,6 @@ async fn plain(ctx: &Ctx, from: &Place, to: &Place, mode: Mode, overwrite: bool)
         .plain_resource(&from.reached.collection.id, &from.name)
         .await?
         .ok_or(ServerError::NotFound)?;
-    super::plain::check_lease(ctx, &to.reached).await?;
     let exists = store
         .plain_resource(&to.reached.collection.id, &to.name)
         .await?
@@ -126,7 +162,6 @@ async fn plain(ctx: &Ctx, from: &Place, to: &Place, mode: Mode, overwrite: bool)
     };
     store.put_plain_resource(&copy).await?;
     if mode == Mode::Move {
-        super::plain::check_lease(ctx, &from.reached).await?;
         store
             .delete_plain_resource(&from.reached.collection.id, &from.name)
             .await?;

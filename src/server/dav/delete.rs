@@ -7,13 +7,16 @@ use axum::response::Response;
 
 use crate::server::accounts::now;
 use crate::server::error::ServerError;
-use crate::store::{Accounts, CollectionKind, DeadProperties};
+use crate::store::{Accounts, CollectionKind, DeadProperties, ResourceLocks};
+use crate::universal::ObjectName;
 
 use super::Ctx;
+use super::conditions::{self, Affected, Touch};
 use super::reply;
-use super::resource::{self, Target};
+use super::resource::{self, Reached, Target};
 
 pub async fn handle(ctx: &Ctx, target: Target) -> Result<Response, ServerError> {
+    let request = target.clone();
     match target {
         Target::Object {
             owner,
@@ -23,7 +26,7 @@ pub async fn handle(ctx: &Ctx, target: Target) -> Result<Response, ServerError> 
         } => {
             let reached = resource::reach_existing(ctx.store(), &ctx.user, &owner, home, &collection).await?;
             reached.require_write()?;
-            super::lock::require_token(ctx, &reached).await?;
+            conditions::check(ctx, &request, &[Affected::new(&request, Touch::Remove)]).await?;
             if reached.collection.kind == CollectionKind::Plain {
                 return super::plain::delete(ctx, &reached, &name).await;
             }
@@ -37,9 +40,7 @@ pub async fn handle(ctx: &Ctx, target: Target) -> Result<Response, ServerError> 
                 .engine()
                 .delete_object(&reached.collection.id, &name, &precondition, &ctx.origin(), now())
                 .await?;
-            ctx.store()
-                .clear_dead_properties(&reached.collection.id, name.as_str())
-                .await?;
+            forget(ctx, &reached, &name).await?;
             Ok(reply::empty(StatusCode::NO_CONTENT))
         }
         Target::Collection { owner, home, name } => {
@@ -50,6 +51,7 @@ pub async fn handle(ctx: &Ctx, target: Target) -> Result<Response, ServerError> 
                     "only the owner deletes a collection",
                 ));
             }
+            conditions::check(ctx, &request, &[Affected::new(&request, Touch::RemoveTree)]).await?;
             // Nested plain collections go with their parent.
             let prefix = format!("{}/", reached.collection.name);
             for nested in ctx.store().list_collections(&reached.collection.owner).await? {
@@ -65,4 +67,16 @@ pub async fn handle(ctx: &Ctx, target: Target) -> Result<Response, ServerError> 
             "this resource cannot be deleted",
         )),
     }
+}
+
+/// What goes with a deleted member: its dead properties and the locks
+/// rooted at it (RFC 4918 §9.6: a deleted resource keeps no lock).
+pub async fn forget(ctx: &Ctx, reached: &Reached, name: &ObjectName) -> Result<(), ServerError> {
+    ctx.store()
+        .clear_dead_properties(&reached.collection.id, name.as_str())
+        .await?;
+    ctx.store()
+        .delete_resource_locks_at(&reached.collection.id, name.as_str())
+        .await?;
+    Ok(())
 }

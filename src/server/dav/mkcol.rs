@@ -13,6 +13,7 @@ use crate::server::error::ServerError;
 use crate::store::{Accounts, Collection, CollectionKind, DeadProperties, PlainResources, StoreError};
 
 use super::Ctx;
+use super::conditions::{self, Affected, Touch};
 use super::kind::{Home, essence};
 use super::proppatch;
 use super::reply;
@@ -54,6 +55,12 @@ pub async fn handle(ctx: &Ctx, target: Target, body: &[u8], method: Method) -> R
     let kind = kind_of(method, request.as_ref())?;
     check_location(home, kind)?;
     check_parent(ctx, &owner, home, &name, kind).await?;
+    let created = Target::Collection {
+        owner: owner.clone(),
+        home,
+        name: name.clone(),
+    };
+    conditions::check(ctx, &created, &[Affected::new(&created, Touch::Write)]).await?;
     let mut collection = Collection::in_home(&owner, home, &name, kind, now());
     let ops: Vec<PropPatchOp> = request
         .map(|r| r.props.into_iter().map(|(p, v)| PropPatchOp::Set(p, v)).collect())

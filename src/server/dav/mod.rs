@@ -10,18 +10,24 @@
 //!   `delete`, `report`), each written once for address books and calendars,
 //!   asking [`kind`] for what differs (STYLE G7);
 //! - [`props`] computes live properties, [`reply`] builds (and streams)
-//!   multistatus responses.
+//!   multistatus responses;
+//! - [`conditions`] checks what every request must satisfy first: the `If`
+//!   header ([`if_header`]) and the lock tokens of the locks ([`locks`])
+//!   covering what it changes; [`lock`] is LOCK/UNLOCK.
 //!
 //! Every object write goes through [`crate::engine::Engine`]; sync tokens
 //! and CTags are change-log positions. Errors are [`ServerError`]s, typed
 //! DAV preconditions included.
 
+mod conditions;
 mod copy_move;
 mod deadprops;
 mod delete;
 mod get;
+mod if_header;
 pub mod kind;
 mod lock;
+mod locks;
 mod mkcol;
 mod plain;
 mod propfind;
@@ -150,6 +156,10 @@ async fn handle(
         headers,
     };
     let target = Target::parse(uri.path()).ok_or(ServerError::NotFound)?;
+    if is_read(&method) && ctx.headers.contains_key("if") {
+        // RFC 4918 §10.4.1: a false If header fails any method.
+        conditions::check(&ctx, &target, &[]).await?;
+    }
     match method.as_str() {
         "PROPFIND" => propfind::handle(&ctx, target, &body).await,
         "PROPPATCH" => proppatch::handle(&ctx, target, &body).await,
@@ -169,4 +179,10 @@ async fn handle(
             format!("{method} is not supported here"),
         )),
     }
+}
+
+/// The methods that change nothing (they check the `If` header here; the
+/// others check it with their locks).
+fn is_read(method: &Method) -> bool {
+    matches!(method.as_str(), "GET" | "HEAD" | "PROPFIND" | "REPORT")
 }

@@ -1,7 +1,8 @@
 //! Opaque resources in plain WebDAV collections (`CollectionKind::Plain`),
 //! so generic WebDAV clients and litmus work: bytes and a media type in
 //! their own table, no adapter, no engine and no change log (there are no
-//! fields to diff). Conditional requests and leases are checked here.
+//! fields to diff). `If-Match` / `If-None-Match` are checked here; the `If`
+//! header and locks by the callers ([`super::conditions`]).
 
 use axum::body::Body;
 use axum::http::header::{CONTENT_TYPE, ETAG, LAST_MODIFIED};
@@ -11,7 +12,7 @@ use axum::response::Response;
 use crate::engine::etag_of;
 use crate::server::accounts::now;
 use crate::server::error::ServerError;
-use crate::store::{DeadProperties, Locks, ObjectSummary, PlainResource, PlainResources};
+use crate::store::{ObjectSummary, PlainResource, PlainResources};
 use crate::universal::{ObjectName, Seq, Uid, Version};
 
 use super::Ctx;
@@ -34,17 +35,6 @@ pub fn summary(resource: &PlainResource) -> ObjectSummary {
     }
 }
 
-/// 423 when another holder's lease on the collection is live (LOCK).
-pub async fn check_lease(ctx: &Ctx, reached: &Reached) -> Result<(), ServerError> {
-    match ctx.store().lease(&reached.collection.id, now()).await? {
-        Some(lease) if lease.holder != ctx.origin().0 => Err(ServerError::status_with(
-            StatusCode::LOCKED,
-            format!("locked by {}", lease.holder),
-        )),
-        _ => Ok(()),
-    }
-}
-
 pub async fn put(ctx: &Ctx, reached: &Reached, name: ObjectName, body: Vec<u8>) -> Result<Response, ServerError> {
     let max = ctx.limits().resource_bytes;
     if body.len() as u64 > max {
@@ -53,7 +43,6 @@ pub async fn put(ctx: &Ctx, reached: &Reached, name: ObjectName, body: Vec<u8>) 
             format!("over the resource limit of {max} bytes"),
         ));
     }
-    check_lease(ctx, reached).await?;
     let current = ctx.store().plain_resource(&reached.collection.id, &name).await?;
     check_conditions(ctx, current.as_ref())?;
     let etag = etag_of(&body);
@@ -120,7 +109,6 @@ pub async fn get(ctx: &Ctx, reached: &Reached, name: &ObjectName) -> Result<Resp
 }
 
 pub async fn delete(ctx: &Ctx, reached: &Reached, name: &ObjectName) -> Result<Response, ServerError> {
-    check_lease(ctx, reached).await?;
     let current = ctx.store().plain_resource(&reached.collection.id, name).await?;
     if current.is_none() {
         return Err(ServerError::NotFound);
@@ -137,8 +125,6 @@ pub async fn delete(ctx: &Ctx, reached: &Reached, name: &ObjectName) -> Result<R
         ));
     }
     ctx.store().delete_plain_resource(&reached.collection.id, name).await?;
-    ctx.store()
-        .clear_dead_properties(&reached.collection.id, name.as_str())
-        .await?;
+    super::delete::forget(ctx, reached, name).await?;
     Ok(reply::empty(StatusCode::NO_CONTENT))
 }

@@ -4,18 +4,21 @@
 
 use axum::response::Response;
 
+use crate::server::accounts::now;
 use crate::server::error::ServerError;
-use crate::store::{Access, Accounts, ChangeLog, CollectionKind, Locks, ObjectStore, ObjectSummary, PlainResources};
+use crate::store::{Access, Accounts, ChangeLog, CollectionKind, ObjectStore, ObjectSummary, PlainResources};
+use crate::universal::ObjectName;
 
 use super::Ctx;
 use super::deadprops;
 use super::kind::Home;
+use super::locks::{self, Lock, Spot};
 use super::props::{self, CollectionView, PropContext, Subject};
 use super::reply;
 use super::resource::{self, Reached, Target, home_href};
 use super::xml::request::{PropFind, parse_propfind};
 use super::xml::response::{Multistatus, PropStat, Response as DavResponse, Status};
-use super::xml::value::PropValue;
+use super::xml::value::{ActiveLock, PropValue};
 use super::xml::{DavProp, Href};
 use crate::server::paths;
 
@@ -94,7 +97,8 @@ pub async fn run(ctx: &Ctx, target: &Target, depth: Depth, request: &PropFind) -
             resource::provision(ctx.store(), user).await?;
             add(home_href(*home, owner), Subject::Home { owner, home: *home }, &[]);
             if depth == Depth::One {
-                let views = member_views(ctx, owner, *home, request).await?;
+                let space = space_locks(ctx, owner, request).await?;
+                let views = member_views(ctx, owner, *home, request, space.as_deref()).await?;
                 for view in &views {
                     let dead = deadprops::load(ctx.store(), &view.collection.id, "").await?;
                     add(props::view_href(view), Subject::Collection(view), &dead);
@@ -103,7 +107,8 @@ pub async fn run(ctx: &Ctx, target: &Target, depth: Depth, request: &PropFind) -
         }
         Target::Collection { owner, home, name } => {
             let reached = resource::reach_existing(ctx.store(), user, owner, *home, name).await?;
-            let view = view_of(ctx, reached.clone(), request).await?;
+            let space = space_locks(ctx, owner, request).await?;
+            let view = view_of(ctx, reached.clone(), request, space.as_deref()).await?;
             let mut dead = deadprops::load_all(ctx.store(), &reached.collection.id).await?;
             let own = dead.remove("").unwrap_or_default();
             add(props::view_href(&view), Subject::Collection(&view), &own);
@@ -115,14 +120,16 @@ pub async fn run(ctx: &Ctx, target: &Target, depth: Depth, request: &PropFind) -
                         access: reached.access,
                         home: reached.home,
                     };
-                    let view = view_of(ctx, child, request).await?;
+                    let view = view_of(ctx, child, request, space.as_deref()).await?;
                     add(props::view_href(&view), Subject::Collection(&view), &[]);
                 }
                 let members = member_summaries(ctx, &reached).await?;
                 for summary in &members {
+                    let locks = discovery(space.as_deref(), &reached, Some(&summary.name));
                     let subject = Subject::Object {
                         summary,
                         access: reached.access,
+                        locks: &locks,
                     };
                     let props = dead.get(summary.name.as_str()).map_or(&[][..], Vec::as_slice);
                     add(reached.object_href(&summary.name), subject, props);
@@ -137,9 +144,12 @@ pub async fn run(ctx: &Ctx, target: &Target, depth: Depth, request: &PropFind) -
         } => {
             let reached = resource::reach_existing(ctx.store(), user, owner, *home, collection).await?;
             let summary = object_summary(ctx, &reached, name).await?;
+            let space = space_locks(ctx, owner, request).await?;
+            let locks = discovery(space.as_deref(), &reached, Some(name));
             let subject = Subject::Object {
                 summary: &summary,
                 access: reached.access,
+                locks: &locks,
             };
             let dead = deadprops::load(ctx.store(), &reached.collection.id, name.as_str()).await?;
             add(reached.object_href(name), subject, &dead);
@@ -198,8 +208,42 @@ fn wants_usage(request: &PropFind) -> bool {
     }
 }
 
-/// A collection with its position (and usage when asked for).
-pub async fn view_of(ctx: &Ctx, reached: Reached, request: &PropFind) -> Result<CollectionView, ServerError> {
+/// Whether the request asks for `DAV:lockdiscovery` (allprop does).
+pub fn wants_locks(request: &PropFind) -> bool {
+    match request {
+        PropFind::Prop(names) => names.contains(&DavProp::LockDiscovery),
+        PropFind::AllProp { .. } => true,
+        PropFind::PropName => false,
+    }
+}
+
+/// The locks of `owner`'s space, when the request asks for lockdiscovery.
+pub async fn space_locks(ctx: &Ctx, owner: &str, request: &PropFind) -> Result<Option<Vec<Lock>>, ServerError> {
+    if !wants_locks(request) {
+        return Ok(None);
+    }
+    Ok(Some(locks::load(ctx.store(), owner, now()).await?))
+}
+
+/// `DAV:lockdiscovery` of a collection (`member` None) or one member.
+pub fn discovery(space: Option<&[Lock]>, reached: &Reached, member: Option<&ObjectName>) -> Vec<ActiveLock> {
+    let Some(space) = space else { return Vec::new() };
+    let spot = Spot {
+        owner: reached.collection.owner.clone(),
+        home: reached.home,
+        collection: reached.collection.name.clone(),
+        member: member.map(|m| m.as_str().to_owned()),
+    };
+    locks::discovery(space, &spot, now())
+}
+
+/// A collection with its position (and usage and locks when asked for).
+pub async fn view_of(
+    ctx: &Ctx,
+    reached: Reached,
+    request: &PropFind,
+    space: Option<&[Lock]>,
+) -> Result<CollectionView, ServerError> {
     let seq = ctx.store().current_seq(&reached.collection.id).await?;
     let usage = if wants_usage(request) {
         let members = ctx.store().list_objects(&reached.collection.id).await?;
@@ -207,24 +251,14 @@ pub async fn view_of(ctx: &Ctx, reached: Reached, request: &PropFind) -> Result<
     } else {
         None
     };
-    let wants_locks = match request {
-        PropFind::Prop(names) => names.contains(&DavProp::LockDiscovery),
-        _ => true,
-    };
-    let lease = if wants_locks {
-        ctx.store()
-            .lease(&reached.collection.id, crate::server::accounts::now())
-            .await?
-    } else {
-        None
-    };
+    let locks = discovery(space, &reached, None);
     Ok(CollectionView {
         collection: reached.collection,
         access: reached.access,
         home: reached.home,
         seq,
         usage,
-        lease,
+        locks,
     })
 }
 
@@ -234,6 +268,7 @@ async fn member_views(
     owner: &str,
     home: Home,
     request: &PropFind,
+    space: Option<&[Lock]>,
 ) -> Result<Vec<CollectionView>, ServerError> {
     let mut views = Vec::new();
     for collection in ctx.store().list_collections(owner).await? {
@@ -245,7 +280,7 @@ async fn member_views(
             access: Access::Write,
             home,
         };
-        views.push(view_of(ctx, reached, request).await?);
+        views.push(view_of(ctx, reached, request, space).await?);
     }
     Ok(views)
 }

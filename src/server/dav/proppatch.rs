@@ -17,6 +17,7 @@ use crate::store::{Accounts, Collection, CollectionKind, DeadProperties, DeadPro
 use crate::universal::ComponentName;
 
 use super::Ctx;
+use super::conditions::{self, Affected, Touch};
 use super::deadprops;
 use super::reply;
 use super::resource::{self, Target};
@@ -165,6 +166,7 @@ fn refusal(href: super::xml::Href, names: &[DavProp], refused: &[DavProp]) -> Mu
 
 pub async fn handle(ctx: &Ctx, target: Target, body: &[u8]) -> Result<Response, ServerError> {
     let update = parse_proppatch(body, &ctx.xml_limits(body)?)?;
+    let request = target.clone();
     let (owner, home, collection, object) = match target {
         Target::Collection { owner, home, name } => (owner, home, name, None),
         Target::Object {
@@ -182,7 +184,7 @@ pub async fn handle(ctx: &Ctx, target: Target, body: &[u8]) -> Result<Response, 
     };
     let reached = resource::reach_existing(ctx.store(), &ctx.user, &owner, home, &collection).await?;
     reached.require_write()?;
-    super::lock::require_token(ctx, &reached).await?;
+    conditions::check(ctx, &request, &[Affected::new(&request, Touch::Content)]).await?;
     let (href, resource_name) = match &object {
         Some(name) => {
             super::propfind::object_summary(ctx, &reached, name).await?;

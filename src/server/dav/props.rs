@@ -7,12 +7,12 @@
 
 use crate::config::Limits;
 use crate::server::paths;
-use crate::store::{Access, Collection, CollectionKind, Lease, ObjectSummary};
+use crate::store::{Access, Collection, CollectionKind, ObjectSummary};
 use crate::universal::Seq;
 
 use super::kind::{Home, KindFacts, calendar_components};
 use super::resource::{collection_href, home_href};
-use super::xml::value::{LockScope, Privilege, PropValue, ReportName, ResourceKind};
+use super::xml::value::{ActiveLock, LockScope, Privilege, PropValue, ReportName, ResourceKind};
 use super::xml::{DavProp, Href};
 
 /// The sync token and CTag of a collection at a change-log position (RFC
@@ -34,9 +34,12 @@ pub struct CollectionView {
     pub seq: Seq,
     /// (objects, bytes), when quota properties were asked for.
     pub usage: Option<(u64, u64)>,
-    /// The live lease (LOCK), when lockdiscovery was asked for.
-    pub lease: Option<Lease>,
+    /// The locks covering it, when lockdiscovery was asked for.
+    pub locks: Vec<ActiveLock>,
 }
+
+/// Write locks of both scopes, on every collection and member (RFC 4918 §15.10).
+const SUPPORTED_LOCKS: [LockScope; 2] = [LockScope::Exclusive, LockScope::Shared];
 
 /// The resource whose properties are asked for.
 #[derive(Debug, Clone, Copy)]
@@ -45,9 +48,17 @@ pub enum Subject<'a> {
     Principals,
     Principal(&'a str),
     Homes(Home),
-    Home { owner: &'a str, home: Home },
+    Home {
+        owner: &'a str,
+        home: Home,
+    },
     Collection(&'a CollectionView),
-    Object { summary: &'a ObjectSummary, access: Access },
+    Object {
+        summary: &'a ObjectSummary,
+        access: Access,
+        /// The locks covering it, when lockdiscovery was asked for.
+        locks: &'a [ActiveLock],
+    },
 }
 
 /// What the values depend on besides the subject.
@@ -113,7 +124,7 @@ pub fn value(ctx: &PropContext<'_>, subject: &Subject<'_>, prop: &DavProp) -> Op
             _ => None,
         },
         Subject::Collection(view) => collection(ctx, view, prop),
-        Subject::Object { summary, access } => object(summary, *access, prop),
+        Subject::Object { summary, access, locks } => object(summary, *access, locks, prop),
     }
 }
 
@@ -162,13 +173,8 @@ fn collection(ctx: &PropContext<'_>, view: &CollectionView, prop: &DavProp) -> O
         DavProp::SupportedReportSet => PropValue::SupportedReports(c.kind.supported_reports()),
         DavProp::Owner => PropValue::Href(Href::from_path(paths::principal(&c.owner))),
         DavProp::CurrentUserPrivilegeSet => privileges(view.access),
-        DavProp::SupportedLock => PropValue::SupportedLock(vec![LockScope::Exclusive]),
-        DavProp::LockDiscovery => PropValue::LockDiscovery(
-            view.lease
-                .iter()
-                .map(|lease| super::lock::active_lock(lease, view_href(view)))
-                .collect(),
-        ),
+        DavProp::SupportedLock => PropValue::SupportedLock(SUPPORTED_LOCKS.to_vec()),
+        DavProp::LockDiscovery => PropValue::LockDiscovery(view.locks.clone()),
         DavProp::QuotaUsedBytes => PropValue::Text(view.usage?.1.to_string()),
         DavProp::QuotaAvailableBytes => {
             let (objects, _) = view.usage?;
@@ -193,16 +199,15 @@ fn collection(ctx: &PropContext<'_>, view: &CollectionView, prop: &DavProp) -> O
     })
 }
 
-fn object(summary: &ObjectSummary, access: Access, prop: &DavProp) -> Option<PropValue> {
+fn object(summary: &ObjectSummary, access: Access, locks: &[ActiveLock], prop: &DavProp) -> Option<PropValue> {
     Some(match prop {
         DavProp::ResourceType => PropValue::ResourceType(Vec::new()),
         DavProp::GetEtag => PropValue::Text(quoted_etag(summary.etag.as_str())),
         DavProp::GetContentType => PropValue::Text(summary.content_type.clone()),
         DavProp::GetContentLength => PropValue::Text(summary.size.to_string()),
         DavProp::GetLastModified => PropValue::Text(http_date(summary.modified_at.0)),
-        DavProp::SupportedLock => PropValue::SupportedLock(vec![LockScope::Exclusive]),
-        // FIXME: a member shows no lock; the lease is on its collection.
-        DavProp::LockDiscovery => PropValue::LockDiscovery(Vec::new()),
+        DavProp::SupportedLock => PropValue::SupportedLock(SUPPORTED_LOCKS.to_vec()),
+        DavProp::LockDiscovery => PropValue::LockDiscovery(locks.to_vec()),
         DavProp::CurrentUserPrivilegeSet => privileges(access),
         _ => return None,
     })

@@ -25,6 +25,7 @@ use crate::store::{Collection, CollectionKind, ObjectStore};
 use crate::universal::{ComponentName, ETag, ObjectName, PropName, Record, SourceFormat};
 
 use super::Ctx;
+use super::conditions::{self, Affected, Touch};
 use super::kind::{KindFacts, calendar_components, essence};
 use super::props::quoted_etag;
 use super::reply;
@@ -42,6 +43,7 @@ struct Parsed {
 }
 
 pub async fn handle(ctx: &Ctx, target: Target, body: Bytes) -> Result<Response, ServerError> {
+    let request = target.clone();
     let Target::Object {
         owner,
         home,
@@ -58,7 +60,7 @@ pub async fn handle(ctx: &Ctx, target: Target, body: Bytes) -> Result<Response, 
         .await?
         .ok_or_else(|| ServerError::status_with(StatusCode::CONFLICT, "the parent collection does not exist"))?;
     reached.require_write()?;
-    super::lock::require_token(ctx, &reached).await?;
+    conditions::check(ctx, &request, &[Affected::new(&request, Touch::Write)]).await?;
     let kind = reached.collection.kind;
     let Some(data_kind) = kind.data_kind() else {
         return super::plain::put(ctx, &reached, name, body.to_vec()).await;

@@ -1,8 +1,12 @@
 //! [`Locks`] on SQL: leases live in the database, so every server process
-//! sharing it sees them; an expired lease is simply overwritten.
+//! sharing it sees them; an expired lease is simply overwritten. Taking a
+//! lease touches the collection row first (as object writes do), which
+//! serialises it with the creation of WebDAV resource locks on the same
+//! collection (`resource_locks.rs`): a lease and a live resource lock on
+//! one collection exclude each other.
 
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 use super::SqlStore;
 use crate::store::{Lease, Locks, StoreError};
@@ -30,6 +34,15 @@ impl SqlStore {
         ttl_ms: i64,
         now: Timestamp,
     ) -> Result<Option<Lease>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let touched = sqlx::query("UPDATE collections SET last_seq = last_seq WHERE id = $1")
+            .bind(collection.as_str())
+            .execute(&mut *tx)
+            .await?;
+        if touched.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("collection {collection}")));
+        }
+        refuse_under_resource_lock(&mut tx, collection, now).await?;
         let row = sqlx::query(&format!(
             "INSERT INTO locks (collection_id, holder, token, acquired_at, expires_at) VALUES ($1, $2, $2, $3, $4) \
              ON CONFLICT (collection_id) DO UPDATE SET holder = excluded.holder, token = excluded.token, \
@@ -42,13 +55,35 @@ impl SqlStore {
         .bind(holder)
         .bind(now.0)
         .bind(now.0 + ttl_ms)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound(format!("collection {collection}")),
-            _ => StoreError::Backend(e),
-        })?;
-        row.as_ref().map(lease).transpose()
+        .fetch_optional(&mut *tx)
+        .await?;
+        let taken = row.as_ref().map(lease).transpose()?;
+        tx.commit().await?;
+        Ok(taken)
+    }
+}
+
+/// [`StoreError::Locked`] when a live WebDAV resource lock sits on the
+/// collection or one of its members: a lease is exclusive.
+async fn refuse_under_resource_lock(
+    conn: &mut AnyConnection,
+    collection: &CollectionId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let held = sqlx::query(
+        "SELECT principal, expires_at FROM resource_locks WHERE collection_id = $1 AND expires_at > $2 \
+         ORDER BY expires_at DESC LIMIT 1",
+    )
+    .bind(collection.as_str())
+    .bind(now.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match held {
+        Some(row) => Err(StoreError::Locked {
+            holder: format!("dav:{}", row.try_get::<String, _>("principal")?),
+            until: Timestamp(row.try_get("expires_at")?),
+        }),
+        None => Ok(()),
     }
 }
 

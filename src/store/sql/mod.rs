@@ -16,6 +16,7 @@ mod dead;
 mod locks;
 mod objects;
 mod plain;
+mod resource_locks;
 mod rows;
 
 use std::path::Path;

@@ -15,17 +15,19 @@ mod sync_collection;
 use axum::response::Response;
 
 use crate::adapters::vcard::VCardVersion;
+use crate::server::accounts::now;
 use crate::server::error::ServerError;
-use crate::store::{Access, ObjectSummary, StoredObject};
+use crate::store::{Access, ObjectSummary, SqlStore, StoredObject};
 
 use super::Ctx;
 use super::get::representation;
+use super::locks::{self, Lock};
 use super::propfind;
 use super::props::{PropContext, Subject};
-use super::resource::{self, Target};
+use super::resource::{self, Reached, Target};
 use super::xml::request::{PropFind, Report, parse_report};
 use super::xml::response::{Precondition, Response as DavResponse, ResponseBody, Status};
-use super::xml::value::{MediaType, PropValue, ReportName};
+use super::xml::value::{ActiveLock, MediaType, PropValue, ReportName};
 use super::xml::{DavProp, Href};
 
 /// Objects read per store query in a report.
@@ -158,6 +160,20 @@ pub fn summary_of(object: &StoredObject) -> ObjectSummary {
     }
 }
 
+/// The locks of the collection's space, when the report asks for
+/// lockdiscovery (streamed reports load them inside the stream).
+pub async fn report_locks(
+    store: &SqlStore,
+    reached: &Reached,
+    props: &PropFind,
+) -> Result<Option<Vec<Lock>>, ServerError> {
+    if !super::propfind::wants_locks(props) {
+        return Ok(None);
+    }
+    let locks = locks::load(store, &reached.collection.owner, now()).await?;
+    Ok(Some(locks))
+}
+
 /// One object's `<response>` in a report: its live properties, plus its
 /// data (address-data / calendar-data) when asked for.
 pub fn object_response(
@@ -167,11 +183,13 @@ pub fn object_response(
     access: Access,
     props: &PropFind,
     data: Option<&DataWant>,
+    locks: &[ActiveLock],
 ) -> DavResponse {
     let summary = summary_of(object);
     let subject = Subject::Object {
         summary: &summary,
         access,
+        locks,
     };
     let without_data = match props {
         PropFind::Prop(names) => PropFind::Prop(

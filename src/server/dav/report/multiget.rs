@@ -11,13 +11,14 @@ use crate::store::ObjectStore;
 use crate::universal::ObjectName;
 
 use super::super::Ctx;
+use super::super::propfind::discovery;
 use super::super::props::PropContext;
 use super::super::reply::{self, Sink};
 use super::super::resource::Reached;
 use super::super::xml::Href;
 use super::super::xml::request::PropFind;
 use super::super::xml::response::{Response as DavResponse, Status};
-use super::{CHUNK, DataWant, object_response};
+use super::{CHUNK, DataWant, object_response, report_locks};
 
 /// The member name an href names in this collection, if it names one.
 fn member_name(reached: &Reached, href: &Href) -> Option<ObjectName> {
@@ -35,6 +36,10 @@ pub fn run(ctx: &Ctx, reached: Reached, hrefs: Vec<Href>, props: PropFind, data:
             user: &user,
             limits: &limits,
         };
+        let space = match report_locks(&store, &reached, &props).await {
+            Ok(space) => space,
+            Err(error) => return sink.fail(&error).await,
+        };
         for chunk in hrefs.chunks(CHUNK) {
             let names: Vec<ObjectName> = chunk.iter().filter_map(|h| member_name(&reached, h)).collect();
             let found = match store.objects(&reached.collection.id, &names).await {
@@ -45,7 +50,10 @@ pub fn run(ctx: &Ctx, reached: Reached, hrefs: Vec<Href>, props: PropFind, data:
             for href in chunk {
                 let object = member_name(&reached, href).and_then(|n| by_name.get(&n).copied());
                 let response = match object {
-                    Some(object) => object_response(&pctx, href.clone(), object, reached.access, &props, Some(&data)),
+                    Some(object) => {
+                        let locks = discovery(space.as_deref(), &reached, Some(&object.name));
+                        object_response(&pctx, href.clone(), object, reached.access, &props, Some(&data), &locks)
+                    }
                     None => DavResponse::with_status(href.clone(), Status::NOT_FOUND),
                 };
                 if sink.push(&response).await.is_err() {

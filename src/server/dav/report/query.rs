@@ -25,6 +25,7 @@ use crate::universal::{ComponentName, ObjectName, Record};
 use super::super::Ctx;
 use super::super::deadprops;
 use super::super::propfind::Depth;
+use super::super::propfind::discovery;
 use super::super::props::PropContext;
 use super::super::query::zone::Zone;
 use super::super::query::{self as semantics, Options, Range};
@@ -36,7 +37,7 @@ use super::super::xml::request::{
 };
 use super::super::xml::response::{DataKind, Precondition, Response as DavResponse, Status};
 use super::super::xml::value::PropValue;
-use super::{CHUNK, DataWant, object_response, with_data};
+use super::{CHUNK, DataWant, object_response, report_locks, with_data};
 
 /// addressbook-query (RFC 6352 §8.6).
 pub fn addressbook(
@@ -126,6 +127,10 @@ where
             user: &user,
             limits: &limits,
         };
+        let space = match report_locks(&store, &reached, &props).await {
+            Ok(space) => space,
+            Err(error) => return sink.fail(&error).await,
+        };
         let names: Vec<ObjectName> = match store.list_objects(&reached.collection.id).await {
             Ok(listed) => listed.into_iter().map(|s| s.name).collect(),
             Err(error) => return sink.fail(&error).await,
@@ -149,7 +154,8 @@ where
                 }
                 matched += 1;
                 let href = reached.object_href(&object.name);
-                let mut response = object_response(&pctx, href, object, reached.access, &props, None);
+                let locks = discovery(space.as_deref(), &reached, Some(&object.name));
+                let mut response = object_response(&pctx, href, object, reached.access, &props, None, &locks);
                 if let (Some(want), Some(text)) = (want.as_ref(), render(object)) {
                     response = with_data(response, want, text);
                 }

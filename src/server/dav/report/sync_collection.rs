@@ -20,12 +20,13 @@ use crate::store::{ChangeLog, ObjectStore};
 use crate::universal::{ObjectName, Seq};
 
 use super::super::Ctx;
+use super::super::propfind::discovery;
 use super::super::props::{PropContext, SYNC_TOKEN_PREFIX, sync_token};
 use super::super::reply::{self, Sink};
 use super::super::resource::Reached;
 use super::super::xml::request::PropFind;
 use super::super::xml::response::{Precondition, Response as DavResponse, Status};
-use super::{CHUNK, DataWant, object_response};
+use super::{CHUNK, DataWant, object_response, report_locks};
 
 /// Reads a sync token back into a position.
 pub fn parse_token(token: &str) -> Result<Seq, ServerError> {
@@ -65,6 +66,10 @@ pub async fn run(
             user: &user,
             limits: &limits,
         };
+        let space = match report_locks(&store, &reached, &props).await {
+            Ok(space) => space,
+            Err(error) => return sink.fail(&error).await,
+        };
         for names in plan.members.chunks(CHUNK) {
             let found = match store.objects(&reached.collection.id, names).await {
                 Ok(found) => found,
@@ -75,7 +80,10 @@ pub async fn run(
                 let href = reached.object_href(name);
                 let live = live.get(name).copied();
                 let response = match live {
-                    Some(object) => object_response(&pctx, href, object, reached.access, &props, data.as_ref()),
+                    Some(object) => {
+                        let locks = discovery(space.as_deref(), &reached, Some(&object.name));
+                        object_response(&pctx, href, object, reached.access, &props, data.as_ref(), &locks)
+                    }
                     None => DavResponse::with_status(href, Status::NOT_FOUND),
                 };
                 if sink.push(&response).await.is_err() {

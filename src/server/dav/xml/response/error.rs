@@ -69,6 +69,9 @@ pub enum Precondition {
     LockTokenSubmitted(Vec<Href>),
     /// `d:no-conflicting-lock` with the conflicting lock roots (RFC 4918 §16).
     NoConflictingLock(Vec<Href>),
+    /// `d:lock-token-matches-request-uri`: UNLOCK of a lock that does not
+    /// cover the Request-URI (RFC 4918 §9.11.1, §16).
+    LockTokenMatchesRequestUri,
     /// `d:cannot-modify-protected-property` (RFC 4918 §16).
     CannotModifyProtectedProperty,
     /// `d:propfind-finite-depth` (RFC 4918 §16).
@@ -80,7 +83,9 @@ impl Precondition {
     pub fn status(&self) -> Status {
         match self {
             Precondition::LockTokenSubmitted(_) | Precondition::NoConflictingLock(_) => Status::LOCKED,
-            Precondition::ResourceMustBeNull | Precondition::CalendarCollectionLocationOk => Status::CONFLICT,
+            Precondition::ResourceMustBeNull
+            | Precondition::CalendarCollectionLocationOk
+            | Precondition::LockTokenMatchesRequestUri => Status::CONFLICT,
             Precondition::NoUidConflict(..) => Status::CONFLICT,
             // RFC 6578 §3.6 and RFC 5323 §5.17: 507 when the server truncates.
             Precondition::NumberOfMatchesWithinLimits => Status::INSUFFICIENT_STORAGE,
@@ -110,6 +115,7 @@ impl Precondition {
             Precondition::ValidResourceType => (dav, "valid-resourcetype"),
             Precondition::LockTokenSubmitted(_) => (dav, "lock-token-submitted"),
             Precondition::NoConflictingLock(_) => (dav, "no-conflicting-lock"),
+            Precondition::LockTokenMatchesRequestUri => (dav, "lock-token-matches-request-uri"),
             Precondition::CannotModifyProtectedProperty => (dav, "cannot-modify-protected-property"),
             Precondition::PropfindFiniteDepth => (dav, "propfind-finite-depth"),
         }
