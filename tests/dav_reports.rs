@@ -87,6 +87,67 @@ dav_test!(rfc6578_3_6_limit_truncates_with_507_and_the_token_continues, |s| {
     assert_eq!(seen.len(), 5, "every member once: {seen:?}");
 });
 
+dav_test!(rfc6578_3_6_limited_pages_count_members_not_history, |s| {
+    // A calendar with a long history (caldav-server-tester's) must page
+    // through its members, each once, not through every change ever made.
+    let c = DavClient::new(s, "alice").await;
+    put_cards(&c, &["a", "b", "c", "d", "e"]).await;
+    for round in 0..12 {
+        let r = c
+            .put(&format!("{BOOK}a.vcf"), "text/vcard", &vcard("a", &format!("A{round}")))
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    }
+    for gone in ["b", "c"] {
+        c.request("DELETE", &format!("{BOOK}{gone}.vcf"), &[], Vec::new()).await;
+    }
+    let first = c.sync_collection(BOOK, "", Some(2), "<d:getetag/>").await;
+    assert!(first.response_for(BOOK).is_some(), "truncated: {}", first.body);
+    let names = |r: &common::dav_client::Reply| -> Vec<String> {
+        r.responses()
+            .into_iter()
+            .filter(|x| !x.contains(&format!("<d:href>{BOOK}</d:href>")))
+            .collect()
+    };
+    assert_eq!(names(&first).len(), 2, "{}", first.body);
+    assert!(
+        !first.body.contains("404"),
+        "an initial sync lists no deleted members: {}",
+        first.body
+    );
+    // Later pages may name members deleted after the first page's position
+    // (a client that saw them must learn of it); each appears once.
+    let mut token = first.sync_token().unwrap();
+    let mut all = names(&first);
+    let mut pages = 1;
+    loop {
+        let page = c.sync_collection(BOOK, &token, Some(2), "<d:getetag/>").await;
+        all.extend(names(&page));
+        token = page.sync_token().unwrap();
+        pages += 1;
+        if page.response_for(BOOK).is_none() {
+            break;
+        }
+        assert!(pages < 4, "five members in pages of two: {all:?}");
+    }
+    for live in ["a.vcf", "d.vcf", "e.vcf"] {
+        let reported: Vec<&String> = all.iter().filter(|r| r.contains(live)).collect();
+        assert_eq!(reported.len(), 1, "{live} once: {all:?}");
+        assert!(reported[0].contains("200 OK"), "{reported:?}");
+    }
+    let second = c.sync_collection(BOOK, &token, None, "<d:getetag/>").await;
+    assert!(names(&second).is_empty(), "{}", second.body);
+    // From an issued token: the twelve edits of `a` are one member.
+    let token = second.sync_token().unwrap();
+    for round in 0..5 {
+        c.put(&format!("{BOOK}a.vcf"), "text/vcard", &vcard("a", &format!("B{round}")))
+            .await;
+    }
+    let later = c.sync_collection(BOOK, &token, Some(1), "<d:getetag/>").await;
+    assert!(later.response_for(BOOK).is_none(), "{}", later.body);
+    assert_eq!(names(&later).len(), 1, "{}", later.body);
+});
+
 dav_test!(rfc6578_3_2_unknown_and_future_tokens_are_valid_sync_token_403, |s| {
     let c = DavClient::new(s, "alice").await;
     for token in ["garbage", "http://pimgate/sync/999999"] {

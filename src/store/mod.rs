@@ -48,6 +48,19 @@ pub trait ObjectStore {
         collection: &CollectionId,
     ) -> impl Future<Output = Result<Vec<ObjectSummary>, StoreError>> + Send;
 
+    /// The objects written after `since`, live or deleted (only live ones
+    /// with `live_only`), each once in write order, at most `limit`: what a
+    /// sync-collection report lists. Unlike the change log this never
+    /// expires (tombstones stay) and a member edited many times counts once.
+    /// Fails with [`StoreError::FuturePosition`] past the latest position.
+    fn members_since(
+        &self,
+        collection: &CollectionId,
+        since: Seq,
+        limit: u32,
+        live_only: bool,
+    ) -> impl Future<Output = Result<MembersSince, StoreError>> + Send;
+
     /// How many live objects the collection holds (the per-collection limit).
     fn count_objects(&self, collection: &CollectionId) -> impl Future<Output = Result<u64, StoreError>> + Send;
 

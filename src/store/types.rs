@@ -292,6 +292,18 @@ impl LoggedChange {
     }
 }
 
+/// The members written after a position (a DAV sync-collection's answer):
+/// each object once, in write order, and where to continue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MembersSince {
+    /// Names, with `true` for tombstones (deleted members).
+    pub members: Vec<(ObjectName, bool)>,
+    /// The position to ask from next time.
+    pub next: Seq,
+    /// More members wait after `next` (the limit was reached).
+    pub more: bool,
+}
+
 /// The answer to "what changed since": the rows, and where to continue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangesSince {

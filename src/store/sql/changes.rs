@@ -9,7 +9,7 @@ use crate::universal::{CollectionId, DeviceId, ObjectName, Seq, Timestamp, TxId}
 
 impl SqlStore {
     /// (latest position, pruned-through position) of a collection.
-    async fn positions(&self, collection: &CollectionId) -> Result<(Seq, Seq), StoreError> {
+    pub(super) async fn positions(&self, collection: &CollectionId) -> Result<(Seq, Seq), StoreError> {
         let row = sqlx::query("SELECT last_seq, pruned_seq FROM collections WHERE id = $1")
             .bind(collection.as_str())
             .fetch_optional(&self.pool)

@@ -4,7 +4,7 @@ use sqlx::{Any, Row, Transaction};
 
 use super::rows::{self, OBJECT_COLUMNS};
 use super::{IN_CHUNK, SqlStore};
-use crate::store::{Expected, ObjectStore, ObjectSummary, ObjectWrite, StoreError, StoredObject};
+use crate::store::{Expected, MembersSince, ObjectStore, ObjectSummary, ObjectWrite, StoreError, StoredObject};
 use crate::universal::{CollectionId, ObjectName, Op, Seq, Timestamp, Uid, Version};
 
 impl ObjectStore for SqlStore {
@@ -52,6 +52,40 @@ impl ObjectStore for SqlStore {
                    FROM objects WHERE collection_id = $1 AND deleted = 0 ORDER BY name";
         let rows = sqlx::query(sql).bind(collection.as_str()).fetch_all(&self.pool).await?;
         rows.iter().map(rows::summary).collect()
+    }
+
+    async fn members_since(
+        &self,
+        collection: &CollectionId,
+        since: Seq,
+        limit: u32,
+        live_only: bool,
+    ) -> Result<MembersSince, StoreError> {
+        // Read before the rows: a write committing in between is either in
+        // the rows or after the returned position, never skipped.
+        let (latest, _) = self.positions(collection).await?;
+        if since > latest {
+            return Err(StoreError::FuturePosition { given: since, latest });
+        }
+        let sql = "SELECT name, deleted, modified_seq FROM objects \
+                   WHERE collection_id = $1 AND modified_seq > $2 AND (deleted = 0 OR $3 = 0) \
+                   ORDER BY modified_seq LIMIT $4";
+        let rows = sqlx::query(sql)
+            .bind(collection.as_str())
+            .bind(since.0)
+            .bind(i64::from(live_only))
+            .bind(i64::from(limit) + 1)
+            .fetch_all(&self.pool)
+            .await?;
+        let more = rows.len() > limit as usize;
+        let mut members = Vec::with_capacity(rows.len().min(limit as usize));
+        let mut last = since;
+        for row in rows.iter().take(limit as usize) {
+            members.push((ObjectName(row.try_get("name")?), row.try_get::<i64, _>("deleted")? != 0));
+            last = Seq(row.try_get("modified_seq")?);
+        }
+        let next = if more { last } else { last.max(latest) };
+        Ok(MembersSince { members, next, more })
     }
 
     async fn count_objects(&self, collection: &CollectionId) -> Result<u64, StoreError> {

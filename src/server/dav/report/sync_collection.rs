@@ -105,38 +105,24 @@ pub async fn run(
 /// Which members to report, from the log (or a listing for an initial sync).
 async fn plan(ctx: &Ctx, reached: &Reached, since: Option<Seq>, limit: Option<u32>) -> Result<Plan, ServerError> {
     let id = &reached.collection.id;
-    let engine = ctx.state.engine();
-    let from_log = |since: Seq| async move {
-        let changes = engine.changes_since(id, since, limit.unwrap_or(u32::MAX)).await?;
-        let mut members: Vec<ObjectName> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        // Newest row first, so each member appears once with its latest state.
-        for change in changes.changes.iter().rev() {
-            if seen.insert(change.object.clone()) {
-                members.push(change.object.clone());
-            }
+    let found = match (since, limit) {
+        (None, None) => return initial(ctx, reached).await,
+        // An initial sync lists only live members; later ones tombstones too.
+        (None, Some(limit)) => ctx.store().members_since(id, Seq(0), limit, true).await,
+        (Some(since), limit) => {
+            ctx.store()
+                .members_since(id, since, limit.unwrap_or(u32::MAX), false)
+                .await
         }
-        members.reverse();
-        Ok::<_, EngineError>(Plan {
-            members,
-            token: changes.next,
-            truncated: changes.more,
-        })
     };
-    match (since, limit) {
-        (Some(since), _) => Ok(from_log(since).await?),
-        (None, Some(_)) => match from_log(Seq(0)).await {
-            Ok(plan) => Ok(plan),
-            // The log was pruned: list everything (the limit cannot be honoured).
-            Err(EngineError::TokenExpired { .. }) => initial(ctx, reached).await,
-            Err(other) => Err(other.into()),
-        },
-        (None, None) => initial(ctx, reached).await,
-    }
+    let found = found.map_err(|e| ServerError::from(EngineError::from(e)))?;
+    Ok(Plan {
+        members: found.members.into_iter().map(|(name, _)| name).collect(),
+        token: found.next,
+        truncated: found.more,
+    })
 }
 
-/// An initial sync: every live member, and the position read first (so a
-/// concurrent change is reported again next time rather than lost).
 async fn initial(ctx: &Ctx, reached: &Reached) -> Result<Plan, ServerError> {
     let token = ctx.store().current_seq(&reached.collection.id).await?;
     let members = ctx.store().list_objects(&reached.collection.id).await?;
