@@ -298,6 +298,47 @@ async fn batches_are_all_or_nothing(s: TestStore) {
     );
 }
 
+/// Concurrent commits (grouped into shared transactions on SQLite) each get
+/// their own answer: a refused write fails alone, the others are stored.
+async fn concurrent_commits_answer_each_writer(s: TestStore) {
+    let id = setup(&s).await;
+    let store = &s.store;
+    store.commit(create(&id, "taken.vcf", "taken", "t0")).await.unwrap();
+    let names: Vec<String> = (0..40).map(|i| format!("c{i:02}")).collect();
+    let mut commits = tokio::task::JoinSet::new();
+    for (i, n) in names.iter().enumerate() {
+        let store = store.clone();
+        // Every fifth write reuses a live UID and must fail with UidConflict.
+        let uid = if i % 5 == 0 { "taken".to_owned() } else { n.clone() };
+        let write = create(&id, n, &uid, n);
+        commits.spawn(async move { (i, store.commit(write).await) });
+    }
+    let mut seqs = Vec::new();
+    while let Some(joined) = commits.join_next().await {
+        let (i, result) = joined.unwrap();
+        match result {
+            Ok(seq) => {
+                assert_ne!(i % 5, 0, "write {i} should conflict");
+                seqs.push(seq);
+            }
+            Err(StoreError::UidConflict { existing }) => {
+                assert_eq!(i % 5, 0, "write {i} refused");
+                assert_eq!(existing.as_str(), "taken.vcf");
+            }
+            Err(other) => panic!("write {i}: {other}"),
+        }
+    }
+    assert_eq!(seqs.len(), 32);
+    let mut unique = seqs.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 32, "every write has its own position");
+    assert_eq!(store.current_seq(&id).await.unwrap(), *unique.last().unwrap());
+    assert_eq!(store.count_objects(&id).await.unwrap(), 33);
+    let log = store.changes_since(&id, Seq(0), 100).await.unwrap();
+    assert_eq!(log.changes.len(), 33, "refused writes left no log rows");
+}
+
 async fn change_log_positions_and_retention(s: TestStore) {
     let id = setup(&s).await;
     let store = &s.store;
@@ -695,6 +736,7 @@ contract!(
     app_passwords_create_list_revoke,
     objects_and_preconditions,
     batches_are_all_or_nothing,
+    concurrent_commits_answer_each_writer,
     change_log_positions_and_retention,
     leases,
     reopening_keeps_everything,

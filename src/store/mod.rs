@@ -52,7 +52,8 @@ pub trait ObjectStore {
     /// with `live_only`), each once in write order, at most `limit`: what a
     /// sync-collection report lists. Unlike the change log this never
     /// expires (tombstones stay) and a member edited many times counts once.
-    /// Fails with [`StoreError::FuturePosition`] past the latest position.
+    /// Fails with [`StoreError::FuturePosition`] past the latest position
+    /// and [`StoreError::TokenExpired`] before the oldest usable one.
     fn members_since(
         &self,
         collection: &CollectionId,

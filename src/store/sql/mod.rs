@@ -13,6 +13,7 @@
 mod accounts;
 mod changes;
 mod dead;
+mod group_commit;
 mod locks;
 mod objects;
 mod plain;
@@ -21,12 +22,14 @@ mod rows;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
 use super::StoreError;
+use group_commit::GroupCommit;
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +43,8 @@ pub enum Backend {
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite only: concurrent commits share a transaction.
+    group: Option<Arc<GroupCommit>>,
 }
 
 /// Rows per `IN (...)` list: stays under SQLite's bound-variable limit
@@ -85,7 +90,8 @@ impl SqlStore {
             })
             .connect_with(options)
             .await?;
-        let store = SqlStore { pool, backend };
+        let group = (backend == Backend::Sqlite).then(Arc::default);
+        let store = SqlStore { pool, backend, group };
         store.migrate().await?;
         Ok(store)
     }
@@ -111,6 +117,14 @@ impl SqlStore {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    fn group_commit(&self) -> Option<&GroupCommit> {
+        self.group.as_deref()
     }
 
     /// Closes every connection (after this, the store cannot be used).

@@ -63,9 +63,17 @@ impl ObjectStore for SqlStore {
     ) -> Result<MembersSince, StoreError> {
         // Read before the rows: a write committing in between is either in
         // the rows or after the returned position, never skipped.
-        let (latest, _) = self.positions(collection).await?;
+        let (latest, pruned) = self.positions(collection).await?;
         if since > latest {
             return Err(StoreError::FuturePosition { given: since, latest });
+        }
+        // Positions before the collection's oldest usable one (a collection
+        // re-created by COPY/MOVE starts above every position handed out).
+        if !live_only && since < pruned {
+            return Err(StoreError::TokenExpired {
+                given: since,
+                oldest: pruned,
+            });
         }
         let sql = "SELECT name, deleted, modified_seq FROM objects \
                    WHERE collection_id = $1 AND modified_seq > $2 AND (deleted = 0 OR $3 = 0) \
@@ -97,7 +105,10 @@ impl ObjectStore for SqlStore {
     }
 
     async fn commit(&self, write: ObjectWrite) -> Result<Seq, StoreError> {
-        Ok(self.commit_batch(vec![write]).await?[0])
+        match self.group_commit() {
+            Some(group) => self.commit_grouped(group, write).await,
+            None => Ok(self.commit_batch(vec![write]).await?[0]),
+        }
     }
 
     /// One transaction; each collection is locked (and its leases checked)
@@ -135,7 +146,7 @@ impl ObjectStore for SqlStore {
 
 /// Locks the collection row (see the module doc of `sql`) and refuses the
 /// write when another holder's lease is live at `at`.
-async fn lock_collection(
+pub(super) async fn lock_collection(
     tx: &mut Transaction<'_, Any>,
     collection: &str,
     writer: &str,
@@ -167,7 +178,7 @@ async fn lock_collection(
 
 /// One object write inside a transaction whose collection is locked:
 /// check, log, store. The collection's position is updated by the caller.
-async fn write_object(tx: &mut Transaction<'_, Any>, write: &ObjectWrite) -> Result<Seq, StoreError> {
+pub(super) async fn write_object(tx: &mut Transaction<'_, Any>, write: &ObjectWrite) -> Result<Seq, StoreError> {
     let t = &write.transaction;
     let collection = t.collection.as_str();
     let applied = sqlx::query("SELECT seq FROM changes WHERE collection_id = $1 AND txid = $2")
