@@ -101,7 +101,7 @@ impl ObjectStore for SqlStore {
 
 /// Locks the collection row (see the module doc of `sql`) and refuses the
 /// write when another holder's lease is live at `at`.
-async fn lock_collection(
+pub(super) async fn lock_collection(
     tx: &mut Transaction<'_, Any>,
     collection: &str,
     writer: &str,
@@ -133,7 +133,7 @@ async fn lock_collection(
 
 /// One object write inside a transaction whose collection is locked:
 /// check, log, store. The collection's position is updated by the caller.
-async fn write_object(tx: &mut Transaction<'_, Any>, write: &ObjectWrite) -> Result<Seq, StoreError> {
+pub(super) async fn write_object(tx: &mut Transaction<'_, Any>, write: &ObjectWrite) -> Result<Seq, StoreError> {
     let t = &write.transaction;
     let collection = t.collection.as_str();
     let applied = sqlx::query("SELECT seq FROM changes WHERE collection_id = $1 AND txid = $2")
