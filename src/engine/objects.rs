@@ -8,6 +8,8 @@
 //!   previous version, diffs, and logs the field-level changes.
 //! - [`Engine::apply_transaction`] (in `push.rs`): field-level changes a
 //!   device pushed against a base version, merged when the object moved on.
+//! - [`Engine::transfer`]: a COPY or MOVE of collections; the objects of a
+//!   copied address book or calendar are created anew in the copy.
 //!
 //! What the log records for a version is always `diff(previous, stored)`,
 //! so replaying the log from a create reproduces every version.
@@ -15,7 +17,9 @@
 //! The engine knows no formats: when it must produce bytes for a merged
 //! record it asks the caller's [`ObjectRenderer`].
 
-use crate::store::{ChangeLog, ChangesSince, Expected, ObjectStore, ObjectWrite, StoredObject};
+use crate::store::{
+    ChangeLog, ChangesSince, Collection, Expected, ObjectStore, ObjectWrite, StoredObject, Transfer, Transfers,
+};
 use crate::universal::{
     Action, Change, ChangeTransaction, CollectionId, DeviceId, ETag, FieldPath, ObjectName, Op, Record, Seq, Timestamp,
     TxId, Uid, Version,
@@ -210,6 +214,46 @@ impl<S: ObjectStore + ChangeLog + Sync> Engine<S> {
         limit: u32,
     ) -> Result<ChangesSince, EngineError> {
         Ok(self.store.changes_since(collection, since, limit).await?)
+    }
+}
+
+impl<S: Transfers + Sync> Engine<S> {
+    /// Takes the steps of a COPY or MOVE in one store transaction. Each
+    /// object of a copied address book or calendar becomes a new object of
+    /// the copy (version 1, a create in the copy's change log), so a sync
+    /// client of the destination sees it like any new object.
+    pub async fn transfer(&self, transfer: &Transfer) -> Result<(), EngineError> {
+        let (at, origin) = (transfer.at, &transfer.origin);
+        let copies = |to: &Collection, objects: Vec<StoredObject>| {
+            objects.into_iter().map(|o| copy_write(to, o, origin, at)).collect()
+        };
+        Ok(self.store.transfer(transfer, copies).await?)
+    }
+}
+
+/// The write creating a copy of `object` in the collection `to`.
+fn copy_write(to: &Collection, object: StoredObject, origin: &DeviceId, at: Timestamp) -> ObjectWrite {
+    let version = Version(1);
+    let changes = create_changes(&object.record);
+    ObjectWrite {
+        expected: Expected::Absent,
+        name: object.name,
+        etag: object.etag,
+        content_type: object.content_type,
+        original: object.original,
+        transaction: transaction(
+            &to.id,
+            object.uid,
+            Op::Create,
+            Expected::Absent,
+            version,
+            origin,
+            at,
+            changes,
+        ),
+        record: object.record,
+        conflicts: None,
+        writer: origin.0.clone(),
     }
 }
 

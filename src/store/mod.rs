@@ -1,6 +1,7 @@
 //! Persistence: application objects, the change log, accounts and leases,
 //! behind traits split by capability ([`ObjectStore`], [`ChangeLog`],
-//! [`Accounts`], [`Locks`]), implemented once with sqlx for SQLite (the
+//! [`Accounts`], [`Locks`], and for WebDAV [`DeadProperties`],
+//! [`PlainResources`], [`ResourceLocks`], [`Transfers`]), implemented once with sqlx for SQLite (the
 //! embedded default) and PostgreSQL (scale-out) — see [`SqlStore`].
 //!
 //! Owns: tables, transactions, durability. Every write that returns `Ok` is
@@ -241,6 +242,23 @@ pub trait PlainResources {
         collection: &CollectionId,
         name: &ObjectName,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// COPY and MOVE (RFC 4918 §9.8–9.9) of collections and plain resources.
+pub trait Transfers {
+    /// Takes the steps of `transfer` in order, in one transaction: all or
+    /// nothing. `copies` turns the live objects of an address book or
+    /// calendar being copied (read inside the transaction, so no write
+    /// slips between the read and the copy) into the writes that create
+    /// them in the new collection, each with its change-log row.
+    ///
+    /// A collection created here starts its change log at a position
+    /// reserved above every position handed out before, so a sync token
+    /// issued for whatever was at its URL earlier is refused as expired
+    /// rather than read against an unrelated log.
+    fn transfer<F>(&self, transfer: &Transfer, copies: F) -> impl Future<Output = Result<(), StoreError>> + Send
+    where
+        F: Fn(&Collection, Vec<StoredObject>) -> Vec<ObjectWrite> + Send + Sync;
 }
 
 /// Collection leases: one writer at a time, across processes sharing a database.

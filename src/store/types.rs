@@ -383,6 +383,50 @@ pub struct DeadProperty {
     pub xml: String,
 }
 
+/// A COPY or MOVE of collections and plain resources (RFC 4918 §9.8–9.9):
+/// steps the store takes in order, in one transaction, so that a failure
+/// leaves source and destination as they were.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    pub steps: Vec<TransferStep>,
+    /// When the copies were made (their modification time, their log rows).
+    pub at: Timestamp,
+    /// Who transfers: the origin of the copies' log rows. Another holder's
+    /// live lease on a collection the transfer deletes refuses it.
+    pub origin: DeviceId,
+}
+
+/// One step of a [`Transfer`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferStep {
+    /// Removes a collection with everything in it: members, change log,
+    /// dead properties, grants, locks. Nested collections are steps of
+    /// their own.
+    DeleteCollection(CollectionId),
+    /// Removes a plain resource with its dead properties and the locks
+    /// rooted at it.
+    DeleteResource { collection: CollectionId, name: ObjectName },
+    /// Creates `to` as a copy of the collection `from`: its dead
+    /// properties and, with `members`, its plain resources, its objects
+    /// (as new versions with their own change-log rows) and their dead
+    /// properties. Locks never come along (RFC 4918 §7.6).
+    CopyCollection {
+        from: CollectionId,
+        to: Collection,
+        members: bool,
+        /// A MOVE: grants and modification times come along.
+        moved: bool,
+    },
+    /// Creates or replaces the plain resource `to` with the bytes, media
+    /// type and dead properties of `from`.
+    CopyResource {
+        from: (CollectionId, ObjectName),
+        to: (CollectionId, ObjectName),
+        /// A MOVE: the modification time comes along.
+        moved: bool,
+    },
+}
+
 /// An opaque resource of a plain WebDAV collection: bytes and a media type,
 /// read by no adapter and logged in no change log.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use axum::response::Response;
 
 use crate::server::accounts::now;
 use crate::server::error::ServerError;
-use crate::store::{Accounts, CollectionKind, DeadProperties, ResourceLocks};
+use crate::store::{CollectionKind, DeadProperties, ResourceLocks, Transfer, TransferStep};
 use crate::universal::ObjectName;
 
 use super::Ctx;
@@ -52,14 +52,19 @@ pub async fn handle(ctx: &Ctx, target: Target) -> Result<Response, ServerError> 
                 ));
             }
             conditions::check(ctx, &request, &[Affected::new(&request, Touch::RemoveTree)]).await?;
-            // Nested plain collections go with their parent.
-            let prefix = format!("{}/", reached.collection.name);
-            for nested in ctx.store().list_collections(&reached.collection.owner).await? {
-                if nested.name.starts_with(&prefix) {
-                    ctx.store().delete_collection(&nested.id).await?;
-                }
-            }
-            ctx.store().delete_collection(&reached.collection.id).await?;
+            // Nested plain collections (of this home only) go with their
+            // parent, in one transaction.
+            let steps = resource::tree(ctx.store(), &reached.collection)
+                .await?
+                .into_iter()
+                .map(|c| TransferStep::DeleteCollection(c.id))
+                .collect();
+            let transfer = Transfer {
+                steps,
+                at: now(),
+                origin: ctx.origin(),
+            };
+            ctx.state.engine().transfer(&transfer).await?;
             Ok(reply::empty(StatusCode::NO_CONTENT))
         }
         _ => Err(ServerError::status_with(

@@ -162,7 +162,7 @@ fn kind_of(method: Method, request: Option<&MkCol>) -> Result<CollectionKind, Se
 
 /// Calendars in the calendar home, address books in the address book home
 /// (RFC 4791 §5.3.1.1 `calendar-collection-location-ok`).
-fn check_location(home: Home, kind: CollectionKind) -> Result<(), ServerError> {
+pub(super) fn check_location(home: Home, kind: CollectionKind) -> Result<(), ServerError> {
     match kind {
         _ if home.admits(kind) => Ok(()),
         CollectionKind::Calendar => Err(ServerError::precondition(Precondition::CalendarCollectionLocationOk)),

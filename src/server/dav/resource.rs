@@ -235,6 +235,20 @@ pub async fn children(store: &SqlStore, parent: &Collection) -> Result<Vec<Colle
         .collect())
 }
 
+/// A collection and every plain collection nested in it (same owner, same
+/// home), parents before children.
+pub async fn tree(store: &SqlStore, root: &Collection) -> Result<Vec<Collection>, ServerError> {
+    let inside = format!("{}/", root.name);
+    let mut tree: Vec<Collection> = store
+        .list_collections(&root.owner)
+        .await?
+        .into_iter()
+        .filter(|c| c.home == root.home && (c.id == root.id || c.name.starts_with(&inside)))
+        .collect();
+    tree.sort_by_cached_key(|c| (c.name.matches('/').count(), c.name.clone()));
+    Ok(tree)
+}
+
 /// 404 for another user's principal or home (only your own are visible).
 pub fn own_space(user: &str, owner: &str) -> Result<(), ServerError> {
     if user == owner {

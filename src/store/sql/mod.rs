@@ -19,6 +19,7 @@ mod objects;
 mod plain;
 mod resource_locks;
 mod rows;
+mod transfer;
 
 use std::path::Path;
 use std::str::FromStr;
