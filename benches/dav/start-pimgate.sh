@@ -5,7 +5,7 @@
 # kind it measures (…-carddav-N, …-caldav-N); address books live in the
 # address book home and calendars in the calendar home, so the base is the
 # matching home. Build first: cargo build --release.
-#   SERVERS="radicale xandikos custom" START_CUSTOM="$PWD/benches/dav/start-pimgate.sh" \
+#   SERVERS="radicale xandikos custom" START_CUSTOM="$PWD/benches/dav/start-pimgate.sh \"\$1\"" \
 #     bash ../shared/bench/run-peers.sh
 set -euo pipefail
 DIR="$1"

@@ -39,6 +39,11 @@ pub async fn run(listener: TcpListener, state: AppState, shutdown: impl Future<O
             },
             () = &mut shutdown => break,
         };
+        // A response written in two segments (head, then a streamed body)
+        // would otherwise wait for the client's delayed ACK: 40 ms per answer.
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%peer, %error, "TCP_NODELAY not set");
+        }
         let app = app.clone();
         let watcher = graceful.watcher();
         let tls = state.tls().cloned();

@@ -2,6 +2,9 @@
 //! DAYLIGHT observances (DTSTART, RRULE, RDATE), as UTC instants with the
 //! offset that starts there.
 
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
 use chrono::{Datelike, NaiveDateTime};
 
 use super::rules::LocalStarts;
@@ -23,7 +26,31 @@ pub struct Transitions {
     onsets: Vec<(i64, i32)>,
 }
 
+/// Distinct VTIMEZONEs remembered; beyond this the memory starts over.
+const CACHED_ZONES: usize = 512;
+
+/// Transitions by VTIMEZONE content. Expanding the observance rules costs
+/// about a millisecond, and every object of a calendar repeats the same few
+/// VTIMEZONEs, so a calendar-query over thousands of events would spend most
+/// of its time here.
+static CACHE: LazyLock<Mutex<HashMap<blake3::Hash, Arc<Transitions>>>> = LazyLock::new(Mutex::default);
+
 impl Transitions {
+    /// [`Transitions::from_component`], remembered by the component's content.
+    pub fn cached(vtimezone: &Component) -> Option<Arc<Transitions>> {
+        let key = blake3::hash(&serde_json::to_vec(vtimezone).ok()?);
+        if let Some(found) = CACHE.lock().expect("zone cache").get(&key) {
+            return Some(Arc::clone(found));
+        }
+        let transitions = Arc::new(Transitions::from_component(vtimezone)?);
+        let mut cache = CACHE.lock().expect("zone cache");
+        if cache.len() >= CACHED_ZONES {
+            cache.clear();
+        }
+        cache.insert(key, Arc::clone(&transitions));
+        Some(transitions)
+    }
+
     /// Reads a VTIMEZONE; `None` when it has no usable observance.
     pub fn from_component(vtimezone: &Component) -> Option<Transitions> {
         let mut onsets: Vec<(i64, i32, i32)> = Vec::new();

@@ -43,7 +43,7 @@ impl Zone {
 
     /// The zone a VTIMEZONE component defines.
     pub fn from_vtimezone(vtimezone: &crate::universal::Component) -> Option<Zone> {
-        Transitions::from_component(vtimezone).map(|t| Zone::Defined(Arc::new(t)))
+        Transitions::cached(vtimezone).map(Zone::Defined)
     }
 
     /// The offset east of UTC, in seconds, in force at `utc`.
