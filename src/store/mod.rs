@@ -43,6 +43,14 @@ pub trait ObjectStore {
         names: &[ObjectName],
     ) -> impl Future<Output = Result<Vec<StoredObject>, StoreError>> + Send;
 
+    /// The live objects among `names`, as summaries (no bodies): what a
+    /// report that asks for no data needs. Missing names are left out.
+    fn summaries(
+        &self,
+        collection: &CollectionId,
+        names: &[ObjectName],
+    ) -> impl Future<Output = Result<Vec<ObjectSummary>, StoreError>> + Send;
+
     /// Every live object's summary (no bodies), ordered by name.
     fn list_objects(
         &self,

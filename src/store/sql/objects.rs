@@ -7,6 +7,9 @@ use super::{IN_CHUNK, SqlStore};
 use crate::store::{Expected, MembersSince, ObjectStore, ObjectSummary, ObjectWrite, StoreError, StoredObject};
 use crate::universal::{CollectionId, ObjectName, Op, Seq, Timestamp, Uid, Version};
 
+/// The columns [`rows::summary`] reads.
+const SUMMARY_COLUMNS: &str = "name, uid, version, etag, format, size, modified_seq, modified_at";
+
 impl ObjectStore for SqlStore {
     async fn object(&self, collection: &CollectionId, name: &ObjectName) -> Result<Option<StoredObject>, StoreError> {
         let sql = format!("SELECT {OBJECT_COLUMNS} FROM objects WHERE collection_id = $1 AND name = $2");
@@ -47,10 +50,36 @@ impl ObjectStore for SqlStore {
         Ok(found)
     }
 
+    async fn summaries(
+        &self,
+        collection: &CollectionId,
+        names: &[ObjectName],
+    ) -> Result<Vec<ObjectSummary>, StoreError> {
+        let mut found = Vec::with_capacity(names.len());
+        for chunk in names.chunks(IN_CHUNK) {
+            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT {SUMMARY_COLUMNS} FROM objects WHERE collection_id = $1 AND deleted = 0 AND name IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(collection.as_str());
+            for name in chunk {
+                query = query.bind(name.as_str());
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                found.push(rows::summary(&row)?);
+            }
+        }
+        Ok(found)
+    }
+
     async fn list_objects(&self, collection: &CollectionId) -> Result<Vec<ObjectSummary>, StoreError> {
-        let sql = "SELECT name, uid, version, etag, format, LENGTH(original) AS size, modified_seq, modified_at \
-                   FROM objects WHERE collection_id = $1 AND deleted = 0 ORDER BY name";
-        let rows = sqlx::query(sql).bind(collection.as_str()).fetch_all(&self.pool).await?;
+        let sql =
+            format!("SELECT {SUMMARY_COLUMNS} FROM objects WHERE collection_id = $1 AND deleted = 0 ORDER BY name");
+        let rows = sqlx::query(&sql)
+            .bind(collection.as_str())
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(rows::summary).collect()
     }
 
@@ -224,11 +253,12 @@ pub(super) async fn write_object(tx: &mut Transaction<'_, Any>, write: &ObjectWr
 
     let record = serde_json::to_string(&write.record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     sqlx::query(
-        "INSERT INTO objects (collection_id, name, uid, version, etag, format, original, record, deleted, modified_seq, modified_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+        "INSERT INTO objects (collection_id, name, uid, version, etag, format, original, record, deleted, modified_seq, modified_at, size) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
          ON CONFLICT (collection_id, name) DO UPDATE SET uid = excluded.uid, version = excluded.version, \
          etag = excluded.etag, format = excluded.format, original = excluded.original, record = excluded.record, \
-         deleted = excluded.deleted, modified_seq = excluded.modified_seq, modified_at = excluded.modified_at",
+         deleted = excluded.deleted, modified_seq = excluded.modified_seq, modified_at = excluded.modified_at, \
+         size = excluded.size",
     )
     .bind(collection)
     .bind(write.name.as_str())
@@ -241,6 +271,7 @@ pub(super) async fn write_object(tx: &mut Transaction<'_, Any>, write: &ObjectWr
     .bind(i64::from(t.op == Op::Delete))
     .bind(seq)
     .bind(t.at.0)
+    .bind(write.original.len() as i64)
     .execute(&mut **tx)
     .await?;
     Ok(Seq(seq))

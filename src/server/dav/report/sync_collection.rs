@@ -20,8 +20,9 @@ use crate::store::{ChangeLog, ObjectStore};
 use crate::universal::{ObjectName, Seq};
 
 use super::super::Ctx;
+use super::super::propfind;
 use super::super::propfind::discovery;
-use super::super::props::{PropContext, SYNC_TOKEN_PREFIX, sync_token};
+use super::super::props::{PropContext, SYNC_TOKEN_PREFIX, Subject, sync_token};
 use super::super::reply::{self, Sink};
 use super::super::resource::Reached;
 use super::super::xml::request::PropFind;
@@ -71,22 +72,54 @@ pub async fn run(
             Err(error) => return sink.fail(&error).await,
         };
         for names in plan.members.chunks(CHUNK) {
-            let found = match store.objects(&reached.collection.id, names).await {
-                Ok(found) => found,
-                Err(error) => return sink.fail(&error).await,
-            };
-            let live: HashMap<_, _> = found.iter().filter(|o| !o.deleted).map(|o| (&o.name, o)).collect();
-            for name in names {
-                let href = reached.object_href(name);
-                let live = live.get(name).copied();
-                let response = match live {
-                    Some(object) => {
-                        let locks = discovery(space.as_deref(), &reached, Some(&object.name));
-                        object_response(&pctx, href, object, reached.access, &props, data.as_ref(), &locks)
+            // Without data, summaries suffice: no bodies read, no records decoded.
+            let responses = match &data {
+                None => match store.summaries(&reached.collection.id, names).await {
+                    Ok(found) => {
+                        let live: HashMap<_, _> = found.iter().map(|o| (&o.name, o)).collect();
+                        names
+                            .iter()
+                            .map(|name| {
+                                let href = reached.object_href(name);
+                                match live.get(name) {
+                                    Some(summary) => {
+                                        let locks = discovery(space.as_deref(), &reached, Some(name));
+                                        let subject = Subject::Object {
+                                            summary,
+                                            access: reached.access,
+                                            locks: &locks,
+                                        };
+                                        propfind::response(&pctx, href, &subject, &props, &[])
+                                    }
+                                    None => DavResponse::with_status(href, Status::NOT_FOUND),
+                                }
+                            })
+                            .collect::<Vec<_>>()
                     }
-                    None => DavResponse::with_status(href, Status::NOT_FOUND),
-                };
-                if sink.push(&response).await.is_err() {
+                    Err(error) => return sink.fail(&error).await,
+                },
+                Some(want) => match store.objects(&reached.collection.id, names).await {
+                    Ok(found) => {
+                        let live: HashMap<_, _> = found.iter().filter(|o| !o.deleted).map(|o| (&o.name, o)).collect();
+                        names
+                            .iter()
+                            .map(|name| {
+                                let href = reached.object_href(name);
+                                match live.get(name) {
+                                    Some(object) => {
+                                        let locks = discovery(space.as_deref(), &reached, Some(&object.name));
+                                        object_response(&pctx, href, object, reached.access, &props, Some(want), &locks)
+                                    }
+                                    None => DavResponse::with_status(href, Status::NOT_FOUND),
+                                }
+                            })
+                            .collect()
+                    }
+                    Err(error) => return sink.fail(&error).await,
+                },
+            };
+            for response in &responses {
+                if sink.push(response).await.is_err() {
                     return;
                 }
             }
