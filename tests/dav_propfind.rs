@@ -226,3 +226,38 @@ dav_test!(
         assert_eq!(put.status, StatusCode::FORBIDDEN);
     }
 );
+
+dav_test!(rfc4918_9_1_depth_1_lists_every_member_of_a_large_collection, |s| {
+    // The listing is streamed in pages of 1,000 names; members on both sides
+    // of a page boundary are all listed, each once.
+    use pimgate::engine::{Precondition, PutObject};
+    use pimgate::universal::{CollectionId, DeviceId, ObjectName, Timestamp};
+    let c = DavClient::new(s, "alice").await;
+    c.propfind("/dav/addressbooks/alice/", "0", "<d:resourcetype/>").await;
+    for i in 0..1001 {
+        let card = vcard(&format!("u{i:04}"), &format!("Person {i}"));
+        let record = pimgate::adapters::vcard::parse(card.as_bytes()).unwrap().remove(0);
+        s.state
+            .engine()
+            .put_object(PutObject {
+                collection: CollectionId("alice/addressbooks/contacts".into()),
+                name: ObjectName(format!("u{i:04}.vcf")),
+                record,
+                original: card.into_bytes(),
+                content_type: "text/vcard".into(),
+                precondition: Precondition::None,
+                origin: DeviceId("dav:alice".into()),
+                at: Timestamp(1),
+            })
+            .await
+            .unwrap();
+    }
+    let r = c
+        .propfind("/dav/addressbooks/alice/contacts/", "1", "<d:getetag/>")
+        .await;
+    assert_eq!(r.status.as_u16(), 207);
+    assert_eq!(r.responses().len(), 1002, "the collection and 1,001 members");
+    for name in ["u0000.vcf", "u0999.vcf", "u1000.vcf"] {
+        assert_eq!(r.body.matches(name).count(), 1, "{name}");
+    }
+});

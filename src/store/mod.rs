@@ -51,6 +51,16 @@ pub trait ObjectStore {
         names: &[ObjectName],
     ) -> impl Future<Output = Result<Vec<ObjectSummary>, StoreError>> + Send;
 
+    /// Up to `limit` live objects' summaries with names after `after`,
+    /// ordered by name: a listing read in pages, so a response over a large
+    /// collection is streamed without holding every summary.
+    fn list_objects_after(
+        &self,
+        collection: &CollectionId,
+        after: Option<&ObjectName>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<ObjectSummary>, StoreError>> + Send;
+
     /// Every live object's summary (no bodies), ordered by name.
     fn list_objects(
         &self,

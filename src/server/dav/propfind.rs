@@ -14,7 +14,7 @@ use super::deadprops;
 use super::kind::Home;
 use super::locks::{self, Lock, Spot};
 use super::props::{self, CollectionView, PropContext, Subject};
-use super::reply;
+use super::reply::{self, Sink};
 use super::resource::{self, Reached, Target, home_href};
 use super::xml::request::{PropFind, parse_propfind};
 use super::xml::response::{Multistatus, PropStat, Response as DavResponse, Status};
@@ -42,9 +42,79 @@ impl Depth {
 pub async fn handle(ctx: &Ctx, target: Target, body: &[u8]) -> Result<Response, ServerError> {
     let request = parse_propfind(body, &ctx.xml_limits(body)?)?;
     let depth = Depth::from_header(ctx.header("depth"));
+    if let (Target::Collection { owner, home, name }, Depth::One) = (&target, depth) {
+        let reached = resource::reach_existing(ctx.store(), &ctx.user, owner, *home, name).await?;
+        if reached.collection.kind != CollectionKind::Plain {
+            return stream_members(ctx, &target, reached, request).await;
+        }
+    }
     let ms = run(ctx, &target, depth, &request).await?;
     Ok(reply::multistatus(&ms))
 }
+
+/// PROPFIND Depth 1 on an address book or calendar: the collection's own
+/// response, then its members read and written in pages, so neither the
+/// listing nor the XML of a large collection is held in memory at once.
+async fn stream_members(
+    ctx: &Ctx,
+    target: &Target,
+    reached: Reached,
+    request: PropFind,
+) -> Result<Response, ServerError> {
+    let head = run(ctx, target, Depth::Zero, &request).await?;
+    let space = space_locks(ctx, &reached.collection.owner, &request).await?;
+    let mut dead = deadprops::load_all(ctx.store(), &reached.collection.id).await?;
+    dead.remove("");
+    let store = ctx.store().clone();
+    let user = ctx.user.clone();
+    let limits = ctx.limits().clone();
+    Ok(reply::stream(move |mut sink: Sink| async move {
+        let pctx = PropContext {
+            user: &user,
+            limits: &limits,
+        };
+        for response in &head.responses {
+            if sink.push(response).await.is_err() {
+                return;
+            }
+        }
+        let mut after = None;
+        loop {
+            let page = match store
+                .list_objects_after(&reached.collection.id, after.as_ref(), PAGE)
+                .await
+            {
+                Ok(page) => page,
+                Err(error) => return sink.fail(&error).await,
+            };
+            for summary in &page {
+                let locks = discovery(space.as_deref(), &reached, Some(&summary.name));
+                let subject = Subject::Object {
+                    summary,
+                    access: reached.access,
+                    locks: &locks,
+                };
+                let props = dead.get(summary.name.as_str()).map_or(&[][..], Vec::as_slice);
+                let href = reached.object_href(&summary.name);
+                if sink
+                    .push(&response(&pctx, href, &subject, &request, props))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+            match page.last() {
+                Some(last) if page.len() == PAGE as usize => after = Some(last.name.clone()),
+                _ => break,
+            }
+        }
+        let _ = sink.finish(None).await;
+    }))
+}
+
+/// Members listed per store query in a streamed PROPFIND.
+const PAGE: u32 = 1000;
 
 /// The multistatus for a PROPFIND on `target`.
 pub async fn run(ctx: &Ctx, target: &Target, depth: Depth, request: &PropFind) -> Result<Multistatus, ServerError> {

@@ -73,6 +73,25 @@ impl ObjectStore for SqlStore {
         Ok(found)
     }
 
+    async fn list_objects_after(
+        &self,
+        collection: &CollectionId,
+        after: Option<&ObjectName>,
+        limit: u32,
+    ) -> Result<Vec<ObjectSummary>, StoreError> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM objects WHERE collection_id = $1 AND deleted = 0 AND name > $2 \
+             ORDER BY name LIMIT $3"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(collection.as_str())
+            .bind(after.map_or("", ObjectName::as_str))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(rows::summary).collect()
+    }
+
     async fn list_objects(&self, collection: &CollectionId) -> Result<Vec<ObjectSummary>, StoreError> {
         let sql =
             format!("SELECT {SUMMARY_COLUMNS} FROM objects WHERE collection_id = $1 AND deleted = 0 ORDER BY name");
