@@ -48,7 +48,7 @@ impl ObjectStore for SqlStore {
     }
 
     async fn list_objects(&self, collection: &CollectionId) -> Result<Vec<ObjectSummary>, StoreError> {
-        let sql = "SELECT name, uid, version, etag, format, LENGTH(original) AS size, modified_seq, modified_at \
+        let sql = "SELECT name, uid, version, etag, format, LENGTH(original) AS size, modified_seq, modified_at, created_at \
                    FROM objects WHERE collection_id = $1 AND deleted = 0 ORDER BY name";
         let rows = sqlx::query(sql).bind(collection.as_str()).fetch_all(&self.pool).await?;
         rows.iter().map(rows::summary).collect()
@@ -223,12 +223,15 @@ pub(super) async fn write_object(tx: &mut Transaction<'_, Any>, write: &ObjectWr
     let seq: i64 = row.try_get("seq")?;
 
     let record = serde_json::to_string(&write.record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    // created_at: a new row, or one replacing a tombstone, is created now;
+    // an update or a delete keeps it.
     sqlx::query(
-        "INSERT INTO objects (collection_id, name, uid, version, etag, format, original, record, deleted, modified_seq, modified_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+        "INSERT INTO objects (collection_id, name, uid, version, etag, format, original, record, deleted, modified_seq, modified_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
          ON CONFLICT (collection_id, name) DO UPDATE SET uid = excluded.uid, version = excluded.version, \
          etag = excluded.etag, format = excluded.format, original = excluded.original, record = excluded.record, \
-         deleted = excluded.deleted, modified_seq = excluded.modified_seq, modified_at = excluded.modified_at",
+         deleted = excluded.deleted, modified_seq = excluded.modified_seq, modified_at = excluded.modified_at, \
+         created_at = CASE WHEN objects.deleted <> 0 THEN excluded.created_at ELSE objects.created_at END",
     )
     .bind(collection)
     .bind(write.name.as_str())

@@ -157,6 +157,7 @@ pub fn summary_of(object: &StoredObject) -> ObjectSummary {
         size: object.original.len() as u64,
         modified_seq: object.modified_seq,
         modified_at: object.modified_at,
+        created_at: Some(object.created_at),
     }
 }
 
