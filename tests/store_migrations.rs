@@ -136,3 +136,83 @@ async fn migration_6_gives_each_home_its_namespace_postgres() {
     let url = common::stores::fresh_postgres_schema(&base).await;
     check_collection_homes(&url, true).await;
 }
+
+/// Rows as version 9 stored them: objects without a creation time, and the
+/// change log that tells it (or, pruned, does not).
+const VERSION_9_ROWS: &str = "
+    INSERT INTO users (name, password_hash, created_at) VALUES ('alice', 'x', 1);
+    INSERT INTO collections (id, owner, home, name, kind, created_at, last_seq)
+        VALUES ('alice/addressbooks/contacts', 'alice', 'addressbooks', 'contacts', 'addressbook', 1, 7);
+    INSERT INTO changes (collection_id, object_name, uid, op, txid, origin, new_version, at, changes) VALUES
+        ('alice/addressbooks/contacts', 'kept.vcf', 'k', 'create', 't1', 'dav:alice', 1, 100, '[]'),
+        ('alice/addressbooks/contacts', 'kept.vcf', 'k', 'update', 't2', 'dav:alice', 2, 200, '[]'),
+        ('alice/addressbooks/contacts', 'again.vcf', 'a', 'create', 't3', 'dav:alice', 1, 110, '[]'),
+        ('alice/addressbooks/contacts', 'again.vcf', 'a', 'delete', 't4', 'dav:alice', 2, 150, '[]'),
+        ('alice/addressbooks/contacts', 'again.vcf', 'a', 'create', 't5', 'dav:alice', 1, 300, '[]'),
+        ('alice/addressbooks/contacts', 'pruned.vcf', 'p', 'update', 't6', 'dav:alice', 5, 400, '[]'),
+        ('alice/addressbooks/contacts', 'pruned.vcf', 'p', 'update', 't7', 'dav:alice', 6, 500, '[]');
+";
+
+async fn check_object_created_at(url: &str, postgres: bool) {
+    migrate_to(url, postgres, 9).await;
+    let mut conn = AnyConnection::connect(url).await.unwrap();
+    conn.execute(VERSION_9_ROWS).await.expect("version 9 rows");
+    // (name, uid, modified_at): the last has no log rows at all.
+    for (name, uid, modified) in [
+        ("kept.vcf", "k", 200),
+        ("again.vcf", "a", 300),
+        ("pruned.vcf", "p", 500),
+        ("unlogged.vcf", "u", 600),
+    ] {
+        let card = format!("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:{uid}\r\nEND:VCARD\r\n");
+        let record = pimgate::adapters::vcard::parse(card.as_bytes()).unwrap().remove(0);
+        sqlx::query(
+            "INSERT INTO objects (collection_id, name, uid, version, etag, format, original, record, modified_seq, modified_at) \
+             VALUES ('alice/addressbooks/contacts', $1, $2, 1, 'e', 'text/vcard; version=3.0', $3, $4, 1, $5)",
+        )
+        .bind(name)
+        .bind(uid)
+        .bind(card.into_bytes())
+        .bind(serde_json::to_string(&record).unwrap())
+        .bind(modified)
+        .execute(&mut conn)
+        .await
+        .expect("a version 9 object");
+    }
+    conn.close().await.unwrap();
+
+    let store = SqlStore::connect(url).await.expect("the store applies migration 10");
+    let contacts = CollectionId("alice/addressbooks/contacts".into());
+    for (name, created) in [
+        ("kept.vcf", 100),     // its create
+        ("again.vcf", 300),    // the create after its delete
+        ("pruned.vcf", 400),   // create pruned: the oldest change left
+        ("unlogged.vcf", 600), // no log: its last modification
+    ] {
+        let object = store
+            .object(&contacts, &ObjectName(name.into()))
+            .await
+            .unwrap()
+            .expect("object kept");
+        assert_eq!(object.created_at, Timestamp(created), "{name}");
+    }
+    let listed = store.list_objects(&contacts).await.unwrap();
+    assert!(listed.iter().all(|s| s.created_at.is_some()), "{listed:?}");
+}
+
+#[tokio::test]
+async fn migration_10_dates_objects_from_their_change_log_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    std::fs::File::create(&path).unwrap();
+    check_object_created_at(&format!("sqlite://{}", path.display()), false).await;
+}
+
+#[tokio::test]
+async fn migration_10_dates_objects_from_their_change_log_postgres() {
+    let Some(base) = common::stores::postgres_url() else {
+        return;
+    };
+    let url = common::stores::fresh_postgres_schema(&base).await;
+    check_object_created_at(&url, true).await;
+}

@@ -225,6 +225,9 @@ pub struct StoredObject {
     pub deleted: bool,
     pub modified_seq: Seq,
     pub modified_at: Timestamp,
+    /// When the object at this name was created (a create over a
+    /// tombstone starts anew); DAV `creationdate`.
+    pub created_at: Timestamp,
 }
 
 /// A live object without its bodies (listings, PROPFIND).
@@ -239,6 +242,9 @@ pub struct ObjectSummary {
     pub modified_seq: Seq,
     /// When this version was written (DAV `getlastmodified`).
     pub modified_at: Timestamp,
+    /// When the object was created (DAV `creationdate`); `None` for plain
+    /// resources, which do not keep it.
+    pub created_at: Option<Timestamp>,
 }
 
 /// What the writer expects to find before its write.

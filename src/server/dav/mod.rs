@@ -10,7 +10,8 @@
 //!   `delete`, `report`), each written once for address books and calendars,
 //!   asking [`kind`] for what differs (STYLE G7);
 //! - [`props`] computes live properties, [`reply`] builds (and streams)
-//!   multistatus responses;
+//!   multistatus responses; [`partial`] prunes a record to the parts an
+//!   address-data or calendar-data request names;
 //! - [`conditions`] checks what every request must satisfy first: the `If`
 //!   header ([`if_header`]) and the lock tokens of the locks ([`locks`])
 //!   covering what it changes; [`lock`] is LOCK/UNLOCK.
@@ -29,6 +30,7 @@ pub mod kind;
 mod lock;
 mod locks;
 mod mkcol;
+pub mod partial;
 mod plain;
 mod propfind;
 mod proppatch;

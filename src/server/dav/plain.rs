@@ -32,6 +32,7 @@ pub fn summary(resource: &PlainResource) -> ObjectSummary {
         size: resource.body.len() as u64,
         modified_seq: Seq(0),
         modified_at: resource.modified_at,
+        created_at: None,
     }
 }
 

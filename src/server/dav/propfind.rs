@@ -256,6 +256,7 @@ pub async fn object_summary(
         content_type: object.content_type,
         modified_seq: object.modified_seq,
         modified_at: object.modified_at,
+        created_at: Some(object.created_at),
     })
 }
 

@@ -76,6 +76,7 @@ pub fn allprop(subject: &Subject<'_>) -> Vec<DavProp> {
         Subject::Collection(view) => {
             names.extend([
                 DavProp::DisplayName,
+                DavProp::CreationDate,
                 DavProp::GetCtag,
                 DavProp::SyncToken,
                 DavProp::Owner,
@@ -92,6 +93,7 @@ pub fn allprop(subject: &Subject<'_>) -> Vec<DavProp> {
             }
         }
         Subject::Object { .. } => names.extend([
+            DavProp::CreationDate,
             DavProp::GetEtag,
             DavProp::GetContentType,
             DavProp::GetContentLength,
@@ -169,6 +171,7 @@ fn collection(ctx: &PropContext<'_>, view: &CollectionView, prop: &DavProp) -> O
     Some(match prop {
         DavProp::ResourceType => PropValue::ResourceType(c.kind.resource_types()),
         DavProp::DisplayName => PropValue::Text(c.display_name.clone().unwrap_or_else(|| c.name.clone())),
+        DavProp::CreationDate => PropValue::Text(rfc3339(c.created_at.0)),
         DavProp::GetCtag | DavProp::SyncToken => PropValue::Text(sync_token(view.seq)),
         DavProp::SupportedReportSet => PropValue::SupportedReports(c.kind.supported_reports()),
         DavProp::Owner => PropValue::Href(Href::from_path(paths::principal(&c.owner))),
@@ -206,6 +209,7 @@ fn object(summary: &ObjectSummary, access: Access, locks: &[ActiveLock], prop: &
         DavProp::GetContentType => PropValue::Text(summary.content_type.clone()),
         DavProp::GetContentLength => PropValue::Text(summary.size.to_string()),
         DavProp::GetLastModified => PropValue::Text(http_date(summary.modified_at.0)),
+        DavProp::CreationDate => PropValue::Text(rfc3339(summary.created_at?.0)),
         DavProp::SupportedLock => PropValue::SupportedLock(SUPPORTED_LOCKS.to_vec()),
         DavProp::LockDiscovery => PropValue::LockDiscovery(locks.to_vec()),
         DavProp::CurrentUserPrivilegeSet => privileges(access),
@@ -243,6 +247,13 @@ pub fn quoted_etag(etag: &str) -> String {
 pub fn http_date(ms: i64) -> String {
     let secs = u64::try_from(ms.div_euclid(1000)).unwrap_or(0);
     httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs))
+}
+
+/// A `creationdate` (RFC 4918 §15.1: RFC 3339 `date-time`, here in UTC to
+/// the second) from milliseconds since the epoch.
+pub fn rfc3339(ms: i64) -> String {
+    let at = chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default();
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// The href of a collection as a subject of PROPFIND (for Depth 1 listings).

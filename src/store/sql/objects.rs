@@ -8,7 +8,7 @@ use crate::store::{Expected, MembersSince, ObjectStore, ObjectSummary, ObjectWri
 use crate::universal::{CollectionId, ObjectName, Op, Seq, Timestamp, Uid, Version};
 
 /// The columns [`rows::summary`] reads.
-const SUMMARY_COLUMNS: &str = "name, uid, version, etag, format, size, modified_seq, modified_at";
+const SUMMARY_COLUMNS: &str = "name, uid, version, etag, format, size, modified_seq, modified_at, created_at";
 
 impl ObjectStore for SqlStore {
     async fn object(&self, collection: &CollectionId, name: &ObjectName) -> Result<Option<StoredObject>, StoreError> {
@@ -271,13 +271,16 @@ pub(super) async fn write_object(tx: &mut Transaction<'_, Any>, write: &ObjectWr
     let seq: i64 = row.try_get("seq")?;
 
     let record = serde_json::to_string(&write.record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    // created_at: a new row, or one replacing a tombstone, is created now;
+    // an update or a delete keeps it.
     sqlx::query(
-        "INSERT INTO objects (collection_id, name, uid, version, etag, format, original, record, deleted, modified_seq, modified_at, size) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+        "INSERT INTO objects (collection_id, name, uid, version, etag, format, original, record, deleted, modified_seq, modified_at, size, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11) \
          ON CONFLICT (collection_id, name) DO UPDATE SET uid = excluded.uid, version = excluded.version, \
          etag = excluded.etag, format = excluded.format, original = excluded.original, record = excluded.record, \
          deleted = excluded.deleted, modified_seq = excluded.modified_seq, modified_at = excluded.modified_at, \
-         size = excluded.size",
+         size = excluded.size, \
+         created_at = CASE WHEN objects.deleted <> 0 THEN excluded.created_at ELSE objects.created_at END",
     )
     .bind(collection)
     .bind(write.name.as_str())

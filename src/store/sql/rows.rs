@@ -11,7 +11,7 @@ use crate::universal::{
 };
 
 pub(super) const OBJECT_COLUMNS: &str =
-    "collection_id, name, uid, version, etag, format, original, record, deleted, modified_seq, modified_at";
+    "collection_id, name, uid, version, etag, format, original, record, deleted, modified_seq, modified_at, created_at";
 
 pub(super) fn object(row: &AnyRow) -> Result<StoredObject, StoreError> {
     let record_json: String = row.try_get("record")?;
@@ -29,6 +29,7 @@ pub(super) fn object(row: &AnyRow) -> Result<StoredObject, StoreError> {
         deleted: row.try_get::<i64, _>("deleted")? != 0,
         modified_seq: Seq(row.try_get("modified_seq")?),
         modified_at: Timestamp(row.try_get("modified_at")?),
+        created_at: Timestamp(row.try_get("created_at")?),
     })
 }
 
@@ -42,6 +43,7 @@ pub(super) fn summary(row: &AnyRow) -> Result<ObjectSummary, StoreError> {
         size: row.try_get::<i64, _>("size")? as u64,
         modified_seq: Seq(row.try_get("modified_seq")?),
         modified_at: Timestamp(row.try_get("modified_at")?),
+        created_at: Some(Timestamp(row.try_get("created_at")?)),
     })
 }
 

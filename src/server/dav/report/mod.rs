@@ -3,9 +3,13 @@
 //! kinds; addressbook-query and calendar-query (RFC 6352 §8.6, RFC 4791
 //! §7.8) in [`query`], free-busy-query (RFC 4791 §7.10) in [`freebusy`].
 //!
+//! Each object's address-data / calendar-data is what [`data`] makes of it:
+//! the stored bytes, or a view shaped as the request asks.
+//!
 //! Reports over many objects stream their multistatus ([`super::reply::stream`]),
 //! reading the store in chunks ([`CHUNK`] names per query).
 
+mod data;
 mod freebusy;
 mod multiget;
 mod principals;
@@ -14,21 +18,21 @@ mod sync_collection;
 
 use axum::response::Response;
 
-use crate::adapters::vcard::VCardVersion;
 use crate::server::accounts::now;
 use crate::server::error::ServerError;
 use crate::store::{Access, ObjectSummary, SqlStore, StoredObject};
 
 use super::Ctx;
-use super::get::representation;
 use super::locks::{self, Lock};
 use super::propfind;
 use super::props::{PropContext, Subject};
 use super::resource::{self, Reached, Target};
 use super::xml::request::{PropFind, Report, parse_report};
 use super::xml::response::{Precondition, Response as DavResponse, ResponseBody, Status};
-use super::xml::value::{ActiveLock, MediaType, PropValue, ReportName};
+use super::xml::value::{ActiveLock, PropValue, ReportName};
 use super::xml::{DavProp, Href};
+
+pub use data::DataWant;
 
 /// Objects read per store query in a report.
 pub const CHUNK: usize = 500;
@@ -60,24 +64,36 @@ pub async fn handle(ctx: &Ctx, target: Target, body: &[u8]) -> Result<Response, 
     let offered = super::props::offers(reached.collection.kind, name);
     match report {
         Report::SyncCollection {
-            token, limit, props, ..
-        } if offered => sync_collection::run(ctx, reached, token, limit, props).await,
+            token,
+            limit,
+            props,
+            address_data,
+            calendar_data,
+            ..
+        } if offered => {
+            let options = data::options_for(ctx, &reached, calendar_data.as_ref()).await?;
+            let want = DataWant::in_props(&props, address_data.as_ref(), calendar_data, options);
+            sync_collection::run(ctx, reached, token, limit, props, want).await
+        }
         Report::AddressbookMultiget {
             hrefs,
             props,
             address_data,
+        } if offered => Ok(multiget::run(
+            ctx,
+            reached,
+            hrefs,
+            props,
+            DataWant::address(address_data.as_ref()),
+        )),
+        Report::CalendarMultiget {
+            hrefs,
+            props,
+            calendar_data,
         } if offered => {
-            let want = address_data.map(|d| d.media_type);
-            Ok(multiget::run(
-                ctx,
-                reached,
-                hrefs,
-                props,
-                DataWant::from_media(want, DavProp::AddressData),
-            ))
-        }
-        Report::CalendarMultiget { hrefs, props, .. } if offered => {
-            Ok(multiget::run(ctx, reached, hrefs, props, DataWant::calendar()))
+            let options = data::options_for(ctx, &reached, calendar_data.as_ref()).await?;
+            let want = DataWant::calendar(calendar_data, options);
+            Ok(multiget::run(ctx, reached, hrefs, props, want))
         }
         Report::AddressbookQuery {
             filter,
@@ -108,44 +124,6 @@ fn report_label(name: ReportName) -> String {
     format!("{{{}}}{local}", ns.uri())
 }
 
-/// Which data property a report asks for, and in which vCard version.
-#[derive(Debug, Clone)]
-pub struct DataWant {
-    pub prop: DavProp,
-    pub version: Option<VCardVersion>,
-}
-
-impl DataWant {
-    fn from_media(media: Option<MediaType>, prop: DavProp) -> DataWant {
-        let version = match media {
-            Some(MediaType::VCard4) => Some(VCardVersion::V4),
-            Some(MediaType::VCard3) => Some(VCardVersion::V3),
-            _ => None,
-        };
-        DataWant { prop, version }
-    }
-
-    fn calendar() -> DataWant {
-        DataWant {
-            prop: DavProp::CalendarData,
-            version: None,
-        }
-    }
-
-    /// The data property a sync-collection asks for, if any.
-    fn in_props(props: &PropFind) -> Option<DataWant> {
-        let PropFind::Prop(names) = props else { return None };
-        names.iter().find_map(|name| match name {
-            DavProp::AddressData => Some(DataWant {
-                prop: DavProp::AddressData,
-                version: None,
-            }),
-            DavProp::CalendarData => Some(DataWant::calendar()),
-            _ => None,
-        })
-    }
-}
-
 /// A summary of a stored object, for the live properties.
 pub fn summary_of(object: &StoredObject) -> ObjectSummary {
     ObjectSummary {
@@ -157,6 +135,7 @@ pub fn summary_of(object: &StoredObject) -> ObjectSummary {
         size: object.original.len() as u64,
         modified_seq: object.modified_seq,
         modified_at: object.modified_at,
+        created_at: Some(object.created_at),
     }
 }
 
@@ -202,15 +181,10 @@ pub fn object_response(
         other => other.clone(),
     };
     let response = propfind::response(pctx, href, &subject, &without_data, &[]);
-    let Some(want) = data else { return response };
-    let value = match representation(object, want.version) {
-        Ok((bytes, _)) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(error) => {
-            tracing::error!(%error, name = %object.name, "cannot render object data");
-            return response;
-        }
-    };
-    with_data(response, want, value)
+    match data.and_then(|want| Some((want, want.text(object)?))) {
+        Some((want, text)) => with_data(response, want, text),
+        None => response,
+    }
 }
 
 /// `response` with its data property (address-data / calendar-data) set

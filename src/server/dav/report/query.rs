@@ -10,16 +10,17 @@
 //! - Depth 0 on the collection matches nothing for addressbook-query (the
 //!   collection is no address object); calendar-query at Depth 0 is read as
 //!   Depth 1, because Outlook (MSFT UA) sends 0 and means the members.
-//! - calendar-data honours `<C:expand>` (§9.6.5) and
-//!   `<C:limit-recurrence-set>` (§9.6.6); floating times are read in the
-//!   request's `<C:timezone>` / `<C:timezone-id>` or the collection's
+//! - calendar-data honours `<C:comp>` (§9.6.1), `<C:expand>` (§9.6.5) and
+//!   `<C:limit-recurrence-set>` (§9.6.6), address-data its `<CARD:prop>`
+//!   list (RFC 6352 §10.4.2), through [`DataWant`]; floating times are read
+//!   in the request's `<C:timezone>` / `<C:timezone-id>` or the collection's
 //!   `calendar-timezone` (§7.3), else UTC.
 
 use axum::response::Response;
 
 use crate::adapters::ical;
 use crate::server::error::ServerError;
-use crate::store::{ObjectStore, StoredObject};
+use crate::store::ObjectStore;
 use crate::universal::{ComponentName, ObjectName, Record};
 
 use super::super::Ctx;
@@ -28,7 +29,7 @@ use super::super::propfind::Depth;
 use super::super::propfind::discovery;
 use super::super::props::PropContext;
 use super::super::query::zone::Zone;
-use super::super::query::{self as semantics, Options, Range};
+use super::super::query::{self as semantics, Options};
 use super::super::reply::{self, Sink};
 use super::super::resource::Reached;
 use super::super::xml::DavProp;
@@ -37,7 +38,7 @@ use super::super::xml::request::{
 };
 use super::super::xml::response::{DataKind, Precondition, Response as DavResponse, Status};
 use super::super::xml::value::PropValue;
-use super::{CHUNK, DataWant, object_response, report_locks, with_data};
+use super::{CHUNK, DataWant, object_response, report_locks};
 
 /// addressbook-query (RFC 6352 §8.6).
 pub fn addressbook(
@@ -49,11 +50,10 @@ pub fn addressbook(
     limit: Option<u32>,
 ) -> Result<Response, ServerError> {
     check_collations(&filter.prop_filters, DataKind::Address)?;
-    let data = data_want(&props, DavProp::AddressData, address_data.map(|d| d.media_type));
+    let data = DataWant::in_props(&props, address_data.as_ref(), None, Options::default());
     let members = Depth::from_header(ctx.header("depth")) == Depth::One;
     let keep = move |record: &Record| members && semantics::card::matches(&filter, record);
-    let render = move |object: &StoredObject| -> Option<String> { Some(plain_data(object, data.as_ref()?)) };
-    Ok(run(ctx, reached, props, limit, keep, render))
+    Ok(run(ctx, reached, props, limit, keep, data))
 }
 
 /// calendar-query (RFC 4791 §7.8), floating times read in `floating`.
@@ -66,62 +66,21 @@ pub fn calendar(
     floating: Zone,
 ) -> Result<Response, ServerError> {
     check_collations_comp(&filter, DataKind::Calendar)?;
-    let want = data_want(&props, DavProp::CalendarData, None);
     let options = Options::floating_in(floating);
-    let keep_options = options.clone();
-    let keep = move |record: &Record| semantics::calendar::matches_with(&filter, record, &keep_options);
-    let render = move |object: &StoredObject| -> Option<String> {
-        let want = want.as_ref()?;
-        let request = calendar_data.as_ref();
-        let shaped = match (
-            request.and_then(|r| r.expand.as_ref()),
-            request.and_then(|r| r.limit_recurrence_set.as_ref()),
-        ) {
-            (Some(range), _) => semantics::expand::expanded_record_with(&object.record, &Range::from(range), &options),
-            (None, Some(range)) => {
-                semantics::expand::limit_recurrence_set(&object.record, &Range::from(range), &options)
-            }
-            (None, None) => return Some(plain_data(object, want)),
-        };
-        match ical::render(&shaped) {
-            Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
-            Err(error) => {
-                tracing::error!(%error, name = %object.name, "cannot render shaped calendar data");
-                None
-            }
-        }
-    };
-    Ok(run(ctx, reached, props, None, keep, render))
+    let data = DataWant::in_props(&props, None, calendar_data, options.clone());
+    let keep = move |record: &Record| semantics::calendar::matches_with(&filter, record, &options);
+    Ok(run(ctx, reached, props, None, keep, data))
 }
 
-/// The data property a query asks for in `<D:prop>`, if any.
-fn data_want(props: &PropFind, prop: DavProp, media: Option<super::MediaType>) -> Option<DataWant> {
-    let PropFind::Prop(names) = props else { return None };
-    names.contains(&prop).then(|| DataWant::from_media(media, prop))
-}
-
-/// An object's stored (or version-converted) data as text.
-fn plain_data(object: &StoredObject, want: &DataWant) -> String {
-    match super::representation(object, want.version) {
-        Ok((bytes, _)) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(error) => {
-            tracing::error!(%error, name = %object.name, "cannot render object data");
-            String::new()
-        }
-    }
-}
-
-/// Streams the members `keep` accepts, with `render`'s data (if any), at
-/// most `limit` of them.
-fn run<K, R>(ctx: &Ctx, reached: Reached, props: PropFind, limit: Option<u32>, keep: K, render: R) -> Response
+/// Streams the members `keep` accepts, with their `data` (if asked for),
+/// at most `limit` of them.
+fn run<K>(ctx: &Ctx, reached: Reached, props: PropFind, limit: Option<u32>, keep: K, data: Option<DataWant>) -> Response
 where
     K: Fn(&Record) -> bool + Send + Sync + 'static,
-    R: Fn(&StoredObject) -> Option<String> + Send + Sync + 'static,
 {
     let store = ctx.store().clone();
     let user = ctx.user.clone();
     let limits = ctx.limits().clone();
-    let want = data_want(&props, DavProp::AddressData, None).or_else(|| data_want(&props, DavProp::CalendarData, None));
     reply::stream(move |mut sink: Sink| async move {
         let pctx = PropContext {
             user: &user,
@@ -155,10 +114,7 @@ where
                 matched += 1;
                 let href = reached.object_href(&object.name);
                 let locks = discovery(space.as_deref(), &reached, Some(&object.name));
-                let mut response = object_response(&pctx, href, object, reached.access, &props, None, &locks);
-                if let (Some(want), Some(text)) = (want.as_ref(), render(object)) {
-                    response = with_data(response, want, text);
-                }
+                let response = object_response(&pctx, href, object, reached.access, &props, data.as_ref(), &locks);
                 if sink.push(&response).await.is_err() {
                     return;
                 }

@@ -55,13 +55,13 @@ pub async fn run(
     token: Option<String>,
     limit: Option<u32>,
     props: PropFind,
+    data: Option<DataWant>,
 ) -> Result<Response, ServerError> {
     let since = token.as_deref().map(parse_token).transpose()?;
     let plan = plan(ctx, &reached, since, limit).await?;
     let store = ctx.store().clone();
     let user = ctx.user.clone();
     let limits = ctx.limits().clone();
-    let data = DataWant::in_props(&props);
     Ok(reply::stream(move |mut sink: Sink| async move {
         let pctx = PropContext {
             user: &user,

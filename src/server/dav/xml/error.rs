@@ -55,6 +55,10 @@ pub enum XmlErrorKind {
     /// An attribute or element value outside its grammar.
     #[error("invalid {what}: {value:?}")]
     InvalidValue { what: &'static str, value: String },
+    /// An element where the grammar does not let it stand: a `comp` nested
+    /// where RFC 4791 §9.6.1 has no such component, `allprop` beside `prop`.
+    #[error("<{element}> is not allowed in <{parent}>")]
+    NotAllowed { element: String, parent: String },
     /// Text where only elements may appear, or a second document element.
     #[error("unexpected content: {0}")]
     UnexpectedContent(String),

@@ -122,30 +122,61 @@ impl TimeRange {
     }
 }
 
+/// `<prop name=… novalue=…>` inside address-data (RFC 6352 §10.4.2) or a
+/// calendar-data `comp` (RFC 4791 §9.6.4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropSelect {
+    pub name: PropName,
+    /// `novalue="yes"`: the property's name and parameters, without its value.
+    pub novalue: bool,
+}
+
+impl PropSelect {
+    /// A property asked for with its value.
+    pub fn named(name: PropName) -> PropSelect {
+        PropSelect { name, novalue: false }
+    }
+
+    fn from_element(element: &Element) -> Result<PropSelect, XmlError> {
+        let name = PropName::parse(name_attr(element)?);
+        let novalue = match element.attr("novalue").map(str::trim) {
+            None | Some("no") => false,
+            Some("yes") => true,
+            Some(other) => {
+                return Err(element.error(XmlErrorKind::InvalidValue {
+                    what: "novalue (yes or no)",
+                    value: other.to_owned(),
+                }));
+            }
+        };
+        Ok(PropSelect { name, novalue })
+    }
+
+    fn read_all(elements: Vec<&Element>) -> Result<Vec<PropSelect>, XmlError> {
+        elements.into_iter().map(PropSelect::from_element).collect()
+    }
+}
+
 /// What a REPORT asks of `CARDDAV:address-data` (RFC 6352 §10.4).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddressDataRequest {
     /// vCard 3.0 unless the client asks otherwise (RFC 6352 §10.4).
     pub media_type: MediaType,
-    /// `None`: the whole card; otherwise only these properties.
-    pub props: Option<Vec<PropName>>,
+    /// `None`: the whole card (`<allprop/>` or no `<prop>`); otherwise only
+    /// these properties.
+    pub props: Option<Vec<PropSelect>>,
 }
 
 impl AddressDataRequest {
     pub(super) fn from_element(element: &Element) -> Result<AddressDataRequest, XmlError> {
         let media_type =
             MediaType::from_attrs(element.attr("content-type"), element.attr("version"), MediaType::VCard3);
-        let mut props = None;
-        if element.child(&Namespace::CardDav, "allprop").is_none() {
-            let named: Vec<_> = element
-                .elements()
-                .filter(|e| e.is(&Namespace::CardDav, "prop"))
-                .collect();
-            if !named.is_empty() {
-                let names = named.into_iter().map(|p| name_attr(p).map(PropName::parse));
-                props = Some(names.collect::<Result<_, _>>()?);
-            }
-        }
+        let (all, named) = choice(element, &Namespace::CardDav, "allprop", "prop")?;
+        let props = if all || named.is_empty() {
+            None
+        } else {
+            Some(PropSelect::read_all(named)?)
+        };
         Ok(AddressDataRequest { media_type, props })
     }
 }
@@ -165,11 +196,15 @@ pub struct CalendarDataRequest {
 }
 
 /// `<C:comp name=…>` inside calendar-data (RFC 4791 §9.6.1).
+///
+/// A `comp` with no children at all is the whole component: RFC 4791
+/// §7.8.1 asks for `<C:comp name="VTIMEZONE"/>` and gets each VTIMEZONE
+/// with its properties and STANDARD/DAYLIGHT parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompSelect {
     pub name: ComponentName,
     /// `None` for `<C:allprop/>`; otherwise the named properties.
-    pub props: Option<Vec<PropName>>,
+    pub props: Option<Vec<PropSelect>>,
     /// `None` for `<C:allcomp/>`; otherwise the named sub-components.
     pub comps: Option<Vec<CompSelect>>,
 }
@@ -191,7 +226,7 @@ impl CalendarDataRequest {
             media_type,
             comp: element
                 .child(&Namespace::CalDav, "comp")
-                .map(CompSelect::from_element)
+                .map(|comp| CompSelect::from_element(comp, None))
                 .transpose()?,
             expand: range("expand")?,
             limit_recurrence_set: range("limit-recurrence-set")?,
@@ -201,22 +236,92 @@ impl CalendarDataRequest {
 }
 
 impl CompSelect {
-    fn from_element(element: &Element) -> Result<CompSelect, XmlError> {
+    /// Whether this selects the whole component, every part of it.
+    pub fn is_everything(&self) -> bool {
+        self.props.is_none() && self.comps.is_none()
+    }
+
+    /// Reads a `comp` whose parent `comp` is named `parent` (`None` at the top).
+    fn from_element(element: &Element, parent: Option<&ComponentName>) -> Result<CompSelect, XmlError> {
         let name = ComponentName::parse(name_attr(element)?);
-        let named = |n| element.elements().filter(move |e| e.is(&Namespace::CalDav, n));
-        let props = match element.child(&Namespace::CalDav, "allprop") {
-            Some(_) => None,
-            None => Some(
-                named("prop")
-                    .map(|p| name_attr(p).map(PropName::parse))
-                    .collect::<Result<_, _>>()?,
-            ),
+        if !may_contain(parent, &name) {
+            let parent = match parent {
+                Some(parent) => format!("comp name=\"{parent}\""),
+                None => "calendar-data".to_owned(),
+            };
+            return Err(element.error(XmlErrorKind::NotAllowed {
+                element: format!("comp name=\"{name}\""),
+                parent,
+            }));
+        }
+        let cal = Namespace::CalDav;
+        let (all_props, props) = choice(element, &cal, "allprop", "prop")?;
+        let (all_comps, comps) = choice(element, &cal, "allcomp", "comp")?;
+        // No children at all: the whole component (see the type's comment).
+        let whole = !all_props && !all_comps && props.is_empty() && comps.is_empty();
+        let props = if all_props || whole {
+            None
+        } else {
+            Some(PropSelect::read_all(props)?)
         };
-        let comps = match element.child(&Namespace::CalDav, "allcomp") {
-            Some(_) => None,
-            None => Some(named("comp").map(CompSelect::from_element).collect::<Result<_, _>>()?),
+        let comps = if all_comps || whole {
+            None
+        } else {
+            let read = comps.into_iter().map(|c| CompSelect::from_element(c, Some(&name)));
+            Some(read.collect::<Result<_, _>>()?)
         };
         Ok(CompSelect { name, props, comps })
+    }
+}
+
+/// Whether a `comp` for `child` may stand inside one for `parent` (`None`:
+/// directly in calendar-data, where only VCALENDAR goes). The nesting is
+/// RFC 5545 §3.4–§3.6's, with RFC 7953 (availability) and RFC 9073
+/// (PARTICIPANT, VLOCATION, VRESOURCE); other (X- and IANA) components may
+/// stand anywhere below VCALENDAR.
+fn may_contain(parent: Option<&ComponentName>, child: &ComponentName) -> bool {
+    use ComponentName as C;
+    let Some(parent) = parent else {
+        return *child == C::VCalendar;
+    };
+    match child {
+        C::VCalendar | C::VCard => false,
+        C::Other(_) => true,
+        _ => match parent {
+            C::VCalendar => matches!(
+                child,
+                C::VEvent | C::VTodo | C::VJournal | C::VFreeBusy | C::VTimezone | C::VAvailability
+            ),
+            C::VEvent | C::VTodo => matches!(child, C::VAlarm | C::Participant | C::VLocation | C::VResource),
+            C::VJournal | C::VFreeBusy => matches!(child, C::Participant | C::VLocation | C::VResource),
+            C::VTimezone => matches!(child, C::Standard | C::Daylight),
+            C::VAvailability => matches!(child, C::Available),
+            C::Participant | C::VAlarm => matches!(child, C::VLocation | C::VResource),
+            C::Other(_) => true,
+            _ => false,
+        },
+    }
+}
+
+/// The `all` element and the `one` elements of a `(all | one*)` choice
+/// (RFC 4791 §9.6.1, RFC 6352 §10.4): whether `all` is there, and the list;
+/// both at once is refused.
+fn choice<'a>(
+    element: &'a Element,
+    ns: &Namespace,
+    all: &'static str,
+    one: &'static str,
+) -> Result<(bool, Vec<&'a Element>), XmlError> {
+    let named: Vec<&Element> = element.elements().filter(|e| e.is(ns, one)).collect();
+    match element.child(ns, all) {
+        Some(found) if !named.is_empty() => Err(found.error(XmlErrorKind::NotAllowed {
+            element: format!("{all}> beside <{one}"),
+            parent: match element.attr("name") {
+                Some(name) => format!("{} name=\"{name}\"", element.name),
+                None => element.name.clone(),
+            },
+        })),
+        found => Ok((found.is_some(), named)),
     }
 }
 

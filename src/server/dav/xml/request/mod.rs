@@ -14,7 +14,7 @@ mod propfind;
 mod proppatch;
 mod report;
 
-pub use data::{AddressDataRequest, CalendarDataRequest, CompSelect, TimeRange, UtcDateTime};
+pub use data::{AddressDataRequest, CalendarDataRequest, CompSelect, PropSelect, TimeRange, UtcDateTime};
 pub use filter::{CardFilter, Collation, CompFilter, MatchType, ParamFilter, PropFilter, Test, TextMatch};
 pub use lock::{LockInfo, parse_lockinfo};
 pub use propfind::{PropFind, parse_propfind};

@@ -29,6 +29,9 @@ pub enum Report {
         level: SyncLevel,
         limit: Option<u32>,
         props: PropFind,
+        /// The address-data or calendar-data asked for in `props`, read in detail.
+        address_data: Option<AddressDataRequest>,
+        calendar_data: Option<CalendarDataRequest>,
     },
     /// RFC 6352 §8.7.
     AddressbookMultiget {
@@ -151,11 +154,14 @@ fn sync_collection(root: &Element) -> Result<Report, XmlError> {
             }
         },
     };
+    let (card, cal) = (Namespace::CardDav, Namespace::CalDav);
     Ok(Report::SyncCollection {
         token,
         level,
         limit: limit(root)?,
         props: props(root),
+        address_data: data_request(root, &card, "address-data", AddressDataRequest::from_element)?,
+        calendar_data: data_request(root, &cal, "calendar-data", CalendarDataRequest::from_element)?,
     })
 }
 
