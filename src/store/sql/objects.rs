@@ -1,11 +1,11 @@
 //! [`ObjectStore`] on SQL: objects and their change-log rows, written together.
 
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use super::rows::{self, OBJECT_COLUMNS};
 use super::{IN_CHUNK, SqlStore};
-use crate::store::{Expected, ObjectStore, ObjectSummary, ObjectWrite, StoreError, StoredObject};
-use crate::universal::{CollectionId, ObjectName, Op, Seq, Timestamp, Uid, Version};
+use crate::store::{ObjectStore, ObjectSummary, ObjectWrite, StoreError, StoredObject};
+use crate::universal::{CollectionId, ObjectName, Seq, Uid};
 
 impl ObjectStore for SqlStore {
     async fn object(&self, collection: &CollectionId, name: &ObjectName) -> Result<Option<StoredObject>, StoreError> {
@@ -26,6 +26,25 @@ impl ObjectStore for SqlStore {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(rows::object).transpose()
+    }
+
+    async fn objects_by_uid(&self, collection: &CollectionId, uids: &[Uid]) -> Result<Vec<StoredObject>, StoreError> {
+        let mut found = Vec::with_capacity(uids.len());
+        for chunk in uids.chunks(IN_CHUNK) {
+            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT {OBJECT_COLUMNS} FROM objects WHERE collection_id = $1 AND deleted = 0 AND uid IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(collection.as_str());
+            for uid in chunk {
+                query = query.bind(uid.as_str());
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                found.push(rows::object(&row)?);
+            }
+        }
+        Ok(found)
     }
 
     async fn objects(&self, collection: &CollectionId, names: &[ObjectName]) -> Result<Vec<StoredObject>, StoreError> {
@@ -66,180 +85,11 @@ impl ObjectStore for SqlStore {
         Ok(self.commit_batch(vec![write]).await?[0])
     }
 
-    /// One transaction; each collection is locked (and its leases checked)
-    /// once, before its first write, and its position updated once, at the end.
+    /// One transaction (see [`super::commit`]).
     async fn commit_batch(&self, writes: Vec<ObjectWrite>) -> Result<Vec<Seq>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let mut latest: Vec<(&str, &str, i64)> = Vec::new();
-        let mut seqs = Vec::with_capacity(writes.len());
-        for write in &writes {
-            let t = &write.transaction;
-            let (collection, writer) = (t.collection.as_str(), write.writer.as_str());
-            let slot = match latest.iter().position(|(c, w, _)| *c == collection && *w == writer) {
-                Some(slot) => slot,
-                None => {
-                    lock_collection(&mut tx, collection, writer, t.at).await?;
-                    latest.push((collection, writer, 0));
-                    latest.len() - 1
-                }
-            };
-            let seq = write_object(&mut tx, write).await?;
-            latest[slot].2 = seq.0;
-            seqs.push(seq);
-        }
-        for (collection, _, seq) in latest {
-            sqlx::query("UPDATE collections SET last_seq = $2 WHERE id = $1 AND last_seq < $2")
-                .bind(collection)
-                .bind(seq)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let seqs = super::commit::commit_batch(&mut tx, &writes).await?;
         tx.commit().await?;
         Ok(seqs)
-    }
-}
-
-/// Locks the collection row (see the module doc of `sql`) and refuses the
-/// write when another holder's lease is live at `at`.
-async fn lock_collection(
-    tx: &mut Transaction<'_, Any>,
-    collection: &str,
-    writer: &str,
-    at: Timestamp,
-) -> Result<(), StoreError> {
-    let locked = sqlx::query("UPDATE collections SET last_seq = last_seq WHERE id = $1")
-        .bind(collection)
-        .execute(&mut **tx)
-        .await?;
-    if locked.rows_affected() == 0 {
-        return Err(StoreError::NotFound(format!("collection {collection}")));
-    }
-    let lease = sqlx::query(
-        "SELECT holder, expires_at FROM locks WHERE collection_id = $1 AND expires_at > $2 AND holder <> $3",
-    )
-    .bind(collection)
-    .bind(at.0)
-    .bind(writer)
-    .fetch_optional(&mut **tx)
-    .await?;
-    if let Some(row) = lease {
-        return Err(StoreError::Locked {
-            holder: row.try_get("holder")?,
-            until: Timestamp(row.try_get("expires_at")?),
-        });
-    }
-    Ok(())
-}
-
-/// One object write inside a transaction whose collection is locked:
-/// check, log, store. The collection's position is updated by the caller.
-async fn write_object(tx: &mut Transaction<'_, Any>, write: &ObjectWrite) -> Result<Seq, StoreError> {
-    let t = &write.transaction;
-    let collection = t.collection.as_str();
-    let applied = sqlx::query("SELECT seq FROM changes WHERE collection_id = $1 AND txid = $2")
-        .bind(collection)
-        .bind(t.txid.as_str())
-        .fetch_optional(&mut **tx)
-        .await?;
-    if let Some(row) = applied {
-        return Err(StoreError::DuplicateTransaction {
-            seq: Seq(row.try_get("seq")?),
-        });
-    }
-    check_expected(tx, write).await?;
-    if t.op != Op::Delete {
-        check_uid_free(tx, write).await?;
-    }
-
-    let changes = serde_json::to_string(&t.changes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let conflicts = write.conflicts.as_ref().map(|c| c.to_string());
-    let op = match t.op {
-        Op::Create => "create",
-        Op::Update => "update",
-        Op::Delete => "delete",
-    };
-    let row = sqlx::query(
-        "INSERT INTO changes (collection_id, object_name, uid, op, txid, origin, base_version, new_version, at, changes, conflicts) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING seq",
-    )
-    .bind(collection)
-    .bind(write.name.as_str())
-    .bind(t.uid.as_str())
-    .bind(op)
-    .bind(t.txid.as_str())
-    .bind(t.origin.as_str())
-    .bind(t.base_version.map(|v| v.0 as i64))
-    .bind(t.new_version.0 as i64)
-    .bind(t.at.0)
-    .bind(changes)
-    .bind(conflicts)
-    .fetch_one(&mut **tx)
-    .await?;
-    let seq: i64 = row.try_get("seq")?;
-
-    let record = serde_json::to_string(&write.record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    sqlx::query(
-        "INSERT INTO objects (collection_id, name, uid, version, etag, format, original, record, deleted, modified_seq, modified_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-         ON CONFLICT (collection_id, name) DO UPDATE SET uid = excluded.uid, version = excluded.version, \
-         etag = excluded.etag, format = excluded.format, original = excluded.original, record = excluded.record, \
-         deleted = excluded.deleted, modified_seq = excluded.modified_seq, modified_at = excluded.modified_at",
-    )
-    .bind(collection)
-    .bind(write.name.as_str())
-    .bind(t.uid.as_str())
-    .bind(t.new_version.0 as i64)
-    .bind(write.etag.as_str())
-    .bind(write.content_type.as_str())
-    .bind(write.original.as_slice())
-    .bind(record)
-    .bind(i64::from(t.op == Op::Delete))
-    .bind(seq)
-    .bind(t.at.0)
-    .execute(&mut **tx)
-    .await?;
-    Ok(Seq(seq))
-}
-
-async fn check_expected(tx: &mut Transaction<'_, Any>, write: &ObjectWrite) -> Result<(), StoreError> {
-    let current = sqlx::query("SELECT version, deleted FROM objects WHERE collection_id = $1 AND name = $2")
-        .bind(write.transaction.collection.as_str())
-        .bind(write.name.as_str())
-        .fetch_optional(&mut **tx)
-        .await?;
-    let live_version = match current {
-        Some(row) if row.try_get::<i64, _>("deleted")? == 0 => Some(Version(row.try_get::<i64, _>("version")? as u64)),
-        _ => None,
-    };
-    let matches = match write.expected {
-        Expected::Absent => live_version.is_none(),
-        Expected::Version(v) => live_version == Some(v),
-    };
-    if matches {
-        return Ok(());
-    }
-    let expected = match write.expected {
-        Expected::Absent => None,
-        Expected::Version(v) => Some(v),
-    };
-    Err(StoreError::VersionMismatch {
-        expected,
-        found: live_version,
-    })
-}
-
-async fn check_uid_free(tx: &mut Transaction<'_, Any>, write: &ObjectWrite) -> Result<(), StoreError> {
-    let holder =
-        sqlx::query("SELECT name FROM objects WHERE collection_id = $1 AND uid = $2 AND deleted = 0 AND name <> $3")
-            .bind(write.transaction.collection.as_str())
-            .bind(write.transaction.uid.as_str())
-            .bind(write.name.as_str())
-            .fetch_optional(&mut **tx)
-            .await?;
-    match holder {
-        Some(row) => Err(StoreError::UidConflict {
-            existing: ObjectName(row.try_get("name")?),
-        }),
-        None => Ok(()),
     }
 }
