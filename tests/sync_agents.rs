@@ -331,3 +331,125 @@ async fn three_agents_and_a_dav_client_edit_occurrences_and_fields_of_one_recurr
     );
     assert!(block(&expected, "20250109T090000Z").contains("SUMMARY:Standup (remote)"));
 }
+
+#[tokio::test]
+async fn an_edit_whose_base_left_the_log_is_merged_by_the_agent_and_pushed_not_lost() {
+    let server = setup().await;
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = Options::new(
+        &server.base,
+        &device(&server, "alice", "a").await.token,
+        contacts(),
+        dir_a.path().into(),
+    );
+    let b = Options::new(
+        &server.base,
+        &device(&server, "alice", "b").await.token,
+        contacts(),
+        dir_b.path().into(),
+    );
+    std::fs::write(dir_a.path().join("jane.vcf"), CARD).unwrap();
+    sync_once(&a).await.unwrap();
+    sync_once(&b).await.unwrap();
+    edit(dir_b.path(), "TEL:+1 555 0100", "TEL:+1 555 0199");
+    sync_once(&b).await.unwrap();
+    // A edits against version 1 while the log loses the create (retention:
+    // both devices have read past it), so the server cannot rebuild A's base.
+    edit(dir_a.path(), "EMAIL:jane@example.org", "EMAIL:jane@work.example");
+    let far = pimgate::universal::Timestamp(i64::MAX / 2);
+    assert_eq!(server.store().prune(&contacts(), far).await.unwrap(), 1);
+    let report = sync_once(&a).await.unwrap();
+    assert!(
+        report.problems.iter().any(|p| p.contains("resync")),
+        "the server could not merge: {report:?}"
+    );
+    let (_, text) = vcf(dir_a.path());
+    assert!(
+        text.contains("TEL:+1 555 0199") && text.contains("EMAIL:jane@work.example"),
+        "{text}"
+    );
+    // The merged file goes out on the next run and reaches B.
+    sync_once(&a).await.unwrap();
+    sync_once(&b).await.unwrap();
+    let (_, text) = vcf(dir_b.path());
+    assert!(
+        text.contains("TEL:+1 555 0199") && text.contains("EMAIL:jane@work.example"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_create_refused_because_its_uid_was_taken_meanwhile_keeps_both_objects_in_the_folder() {
+    let server = setup().await;
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = Options::new(
+        &server.base,
+        &device(&server, "alice", "a").await.token,
+        contacts(),
+        dir_a.path().into(),
+    );
+    let b = Options::new(
+        &server.base,
+        &device(&server, "alice", "b").await.token,
+        contacts(),
+        dir_b.path().into(),
+    );
+    std::fs::write(dir_a.path().join("jane.vcf"), CARD).unwrap();
+    let b_card = CARD.replace("FN:Jane Doe", "FN:Jane from B");
+    std::fs::write(dir_b.path().join("jane.vcf"), &b_card).unwrap();
+    sync_once(&a).await.unwrap();
+    let report = sync_once(&b).await.unwrap();
+    assert!(report.problems.iter().any(|p| p.contains("both kept")), "{report:?}");
+    assert_eq!(std::fs::read_to_string(dir_b.path().join("jane.vcf")).unwrap(), b_card);
+    let texts: Vec<String> = std::fs::read_dir(dir_b.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".vcf"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("FN:Jane Doe")), "{texts:?}");
+    // Later runs report the clash and leave the user's file alone.
+    for _ in 0..2 {
+        let report = sync_once(&b).await.unwrap();
+        assert!(report.problems.iter().any(|p| p.contains("UID jane")), "{report:?}");
+    }
+    let served = server
+        .store()
+        .object(&contacts(), &ObjectName("jane.vcf".into()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        String::from_utf8(served.original).unwrap().contains("FN:Jane Doe"),
+        "A's object stands on the server"
+    );
+}
+
+#[tokio::test]
+async fn a_folder_that_lost_its_state_file_adopts_the_servers_equal_objects_without_duplicates() {
+    let server = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    let agent = Options::new(
+        &server.base,
+        &device(&server, "alice", "a").await.token,
+        contacts(),
+        dir.path().into(),
+    );
+    for i in 0..3 {
+        let card = CARD.replace("UID:jane", &format!("UID:jane{i}"));
+        std::fs::write(dir.path().join(format!("jane{i}.vcf")), card).unwrap();
+    }
+    assert_eq!(sync_once(&agent).await.unwrap().pushed, 3);
+    std::fs::remove_file(dir.path().join(pimgate::client::state::STATE_FILE)).unwrap();
+    sync_once(&agent).await.unwrap();
+    let report = sync_once(&agent).await.unwrap();
+    assert_eq!((report.pushed, report.written, report.removed), (0, 0, 0), "{report:?}");
+    assert!(report.problems.is_empty(), "{report:?}");
+    let files = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".vcf"))
+        .count();
+    assert_eq!(files, 3);
+}
