@@ -22,16 +22,21 @@ use reqwest::Method;
 use sync_support::*;
 
 fn card(uid: &str, name: &str, tel: &str, email: &str) -> String {
-    format!(
-        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:{name}\r\nTEL:{tel}\r\nEMAIL:{email}\r\nEND:VCARD\r\n"
-    )
+    format!("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:{name}\r\nTEL:{tel}\r\nEMAIL:{email}\r\nEND:VCARD\r\n")
 }
 
 fn record(text: &str) -> Record {
     vcard::parse(text.as_bytes()).unwrap().remove(0)
 }
 
-fn tx(collection: &CollectionId, txid: &str, uid: &str, op: Op, base: Option<u64>, changes: Vec<Change>) -> ChangeTransaction {
+fn tx(
+    collection: &CollectionId,
+    txid: &str,
+    uid: &str,
+    op: Op,
+    base: Option<u64>,
+    changes: Vec<Change>,
+) -> ChangeTransaction {
     ChangeTransaction {
         txid: TxId(txid.into()),
         collection: collection.clone(),
@@ -95,7 +100,11 @@ fn scenario(collection: &CollectionId) -> Vec<ChangeTransaction> {
         // Made against version 1 while t3 made version 2: merged.
         update(collection, "t4", 1, &a1, &a_email),
         tx(collection, "t5", "b", Op::Delete, Some(1), Vec::new()),
-        create(collection, "t6", &card("b", "Bob Again", "+1 555 0100", "bob@example.org")),
+        create(
+            collection,
+            "t6",
+            &card("b", "Bob Again", "+1 555 0100", "bob@example.org"),
+        ),
         create(collection, "t1", &a1),
         update(collection, "t8", 3, &a3, &a_name),
         tx(collection, "t9", "a", Op::Update, Some(4), vec![unknown_field]),
@@ -113,11 +122,25 @@ fn shape(name: &str, version: Version, created: bool, duplicate: bool, seq: Opti
 }
 
 fn written_shape(w: &Written) -> String {
-    shape(w.name.as_str(), w.version, w.created, w.duplicate, w.seq, w.conflicts.len())
+    shape(
+        w.name.as_str(),
+        w.version,
+        w.created,
+        w.duplicate,
+        w.seq,
+        w.conflicts.len(),
+    )
 }
 
 fn pushed_shape(r: &PushResult) -> String {
-    shape(r.name.as_str(), r.version, r.created, r.duplicate, r.seq, r.conflicts.len())
+    shape(
+        r.name.as_str(),
+        r.version,
+        r.created,
+        r.duplicate,
+        r.seq,
+        r.conflicts.len(),
+    )
 }
 
 /// The change log of a collection without positions and collection ids.
@@ -169,7 +192,12 @@ async fn a_pushed_batch_does_what_its_transactions_do_one_at_a_time() {
         let mut expected = Vec::new();
         let mut refused = None;
         for (i, t) in scenario(&reference).iter().enumerate() {
-            match server.state.engine().apply_transaction(t, VCARD3, &AdapterRenderer).await {
+            match server
+                .state
+                .engine()
+                .apply_transaction(t, VCARD3, &AdapterRenderer)
+                .await
+            {
                 Ok(w) => expected.push(written_shape(&w)),
                 Err(e) => {
                     refused = Some((i, e.to_string()));
@@ -193,10 +221,17 @@ async fn a_pushed_batch_does_what_its_transactions_do_one_at_a_time() {
         assert!(body.error.ends_with(&refusal), "{} vs {refusal}", body.error);
         let got: Vec<String> = body.applied.iter().map(pushed_shape).collect();
         assert_eq!(got, expected);
-        assert!(got[3].ends_with("conflicts=0") && got[3].contains("v3"), "t4 merged: {}", got[3]);
+        assert!(
+            got[3].ends_with("conflicts=0") && got[3].contains("v3"),
+            "t4 merged: {}",
+            got[3]
+        );
         assert!(got[6].contains("duplicate=true"), "t1 repeated: {}", got[6]);
         let seqs: Vec<i64> = body.applied.iter().filter_map(|r| r.seq).map(|s| s.0).collect();
-        assert!(seqs[..6].windows(2).all(|w| w[0] < w[1]), "positions follow the batch: {seqs:?}");
+        assert!(
+            seqs[..6].windows(2).all(|w| w[0] < w[1]),
+            "positions follow the batch: {seqs:?}"
+        );
 
         // Same objects, same log.
         for uid in ["a", "b"] {
@@ -207,7 +242,14 @@ async fn a_pushed_batch_does_what_its_transactions_do_one_at_a_time() {
             assert_eq!(mine.original, theirs.original, "{uid}");
             assert!(diff(&mine.record, &theirs.record).is_empty(), "{uid}");
         }
-        assert!(server.store().object_by_uid(&batched, &Uid("c".into())).await.unwrap().is_none());
+        assert!(
+            server
+                .store()
+                .object_by_uid(&batched, &Uid("c".into()))
+                .await
+                .unwrap()
+                .is_none()
+        );
         let batched_log = log(&server, &batched).await;
         assert_eq!(batched_log, log(&server, &reference).await);
 
