@@ -19,9 +19,17 @@ use pimgate::universal::{
 use reqwest::Method;
 use sync_support::*;
 
-const SESSION: &str = "/sync/v1/collections/alice/addressbooks/contacts/session";
-const PUSH: &str = "/sync/v1/collections/alice/addressbooks/contacts/push";
-const CHANGES: &str = "/sync/v1/collections/alice/addressbooks/contacts/changes";
+fn session() -> String {
+    api_path(&contacts(), "session")
+}
+
+fn push_path() -> String {
+    api_path(&contacts(), "push")
+}
+
+fn changes() -> String {
+    api_path(&contacts(), "changes")
+}
 
 fn create_tx(txid: &str) -> ChangeTransaction {
     let record = vcard::parse(CARD.as_bytes()).unwrap().remove(0);
@@ -63,7 +71,7 @@ fn remove_field(txid: &str, base: u64, field: u32) -> ChangeTransaction {
 }
 
 async fn push(server: &common::server::TestServer, token: &str, txs: &[ChangeTransaction]) -> reqwest::Response {
-    as_device(server, Method::POST, PUSH, token)
+    as_device(server, Method::POST, &push_path(), token)
         .json(&serde_json::json!({ "transactions": txs }))
         .send()
         .await
@@ -75,7 +83,7 @@ async fn registered_token_works_until_revoked_then_401() {
     let server = setup().await;
     let phone = device(&server, "alice", "phone").await;
     assert!(phone.token.starts_with("pgd_"));
-    let open = as_device(&server, Method::POST, SESSION, &phone.token)
+    let open = as_device(&server, Method::POST, &session(), &phone.token)
         .send()
         .await
         .unwrap();
@@ -100,7 +108,7 @@ async fn registered_token_works_until_revoked_then_401() {
         .await
         .unwrap();
     assert_eq!(revoke.status(), 204);
-    let after = as_device(&server, Method::GET, CHANGES, &phone.token)
+    let after = as_device(&server, Method::GET, &changes(), &phone.token)
         .send()
         .await
         .unwrap();
@@ -111,7 +119,7 @@ async fn registered_token_works_until_revoked_then_401() {
             .unwrap()
             .starts_with("Bearer")
     );
-    let wrong = as_device(&server, Method::GET, CHANGES, &format!("pgd_{}_nope", phone.id))
+    let wrong = as_device(&server, Method::GET, &changes(), &format!("pgd_{}_nope", phone.id))
         .send()
         .await
         .unwrap();
@@ -122,7 +130,7 @@ async fn registered_token_works_until_revoked_then_401() {
 async fn device_without_grant_gets_403_and_read_grant_cannot_write() {
     let server = setup().await;
     let bobs = device(&server, "bob", "laptop").await;
-    let pull = as_device(&server, Method::GET, CHANGES, &bobs.token)
+    let pull = as_device(&server, Method::GET, &changes(), &bobs.token)
         .send()
         .await
         .unwrap();
@@ -132,12 +140,12 @@ async fn device_without_grant_gets_403_and_read_grant_cannot_write() {
         .set_grant(&contacts(), "bob", Access::Read)
         .await
         .unwrap();
-    let pull = as_device(&server, Method::GET, CHANGES, &bobs.token)
+    let pull = as_device(&server, Method::GET, &changes(), &bobs.token)
         .send()
         .await
         .unwrap();
     assert_eq!(pull.status(), 200);
-    let open = as_device(&server, Method::POST, SESSION, &bobs.token)
+    let open = as_device(&server, Method::POST, &session(), &bobs.token)
         .send()
         .await
         .unwrap();
@@ -147,7 +155,7 @@ async fn device_without_grant_gets_403_and_read_grant_cannot_write() {
         .set_grant(&contacts(), "bob", Access::Write)
         .await
         .unwrap();
-    let open = as_device(&server, Method::POST, SESSION, &bobs.token)
+    let open = as_device(&server, Method::POST, &session(), &bobs.token)
         .send()
         .await
         .unwrap();
@@ -159,14 +167,14 @@ async fn second_writer_gets_423_with_holder_and_a_dead_holders_lease_expires() {
     let server = setup().await;
     let a = device(&server, "alice", "a").await;
     let b = device(&server, "alice", "b").await;
-    let open = as_device(&server, Method::POST, SESSION, &a.token)
+    let open = as_device(&server, Method::POST, &session(), &a.token)
         .json(&serde_json::json!({ "ttl_secs": 1 }))
         .send()
         .await
         .unwrap();
     assert_eq!(open.status(), 200);
     // `a` now "crashes": it never closes.
-    let locked = as_device(&server, Method::POST, SESSION, &b.token)
+    let locked = as_device(&server, Method::POST, &session(), &b.token)
         .send()
         .await
         .unwrap();
@@ -177,12 +185,12 @@ async fn second_writer_gets_423_with_holder_and_a_dead_holders_lease_expires() {
     let refused = push(&server, &b.token, &[create_tx("t1")]).await;
     assert_eq!(refused.status(), 423, "a push without the lease is refused");
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let open = as_device(&server, Method::POST, SESSION, &b.token)
+    let open = as_device(&server, Method::POST, &session(), &b.token)
         .send()
         .await
         .unwrap();
     assert_eq!(open.status(), 200);
-    let close = as_device(&server, Method::DELETE, SESSION, &b.token)
+    let close = as_device(&server, Method::DELETE, &session(), &b.token)
         .send()
         .await
         .unwrap();
@@ -193,7 +201,7 @@ async fn second_writer_gets_423_with_holder_and_a_dead_holders_lease_expires() {
 async fn retried_push_is_applied_once_and_pull_returns_it_with_cursor() {
     let server = setup().await;
     let a = device(&server, "alice", "a").await;
-    as_device(&server, Method::POST, SESSION, &a.token)
+    as_device(&server, Method::POST, &session(), &a.token)
         .send()
         .await
         .unwrap();
@@ -202,7 +210,7 @@ async fn retried_push_is_applied_once_and_pull_returns_it_with_cursor() {
     let again: PushResponse = push(&server, &a.token, &[create_tx("t1")]).await.json().await.unwrap();
     assert!(again.results[0].duplicate);
     assert_eq!(server.store().current_seq(&contacts()).await.unwrap().0, 1);
-    let pulled: PullResponse = as_device(&server, Method::GET, &format!("{CHANGES}?after=0"), &a.token)
+    let pulled: PullResponse = as_device(&server, Method::GET, &format!("{}?after=0", changes()), &a.token)
         .send()
         .await
         .unwrap()
@@ -226,13 +234,13 @@ async fn retried_push_is_applied_once_and_pull_returns_it_with_cursor() {
 async fn malformed_pushes_are_refused_with_nothing_applied() {
     let server = setup().await;
     let a = device(&server, "alice", "a").await;
-    as_device(&server, Method::POST, SESSION, &a.token)
+    as_device(&server, Method::POST, &session(), &a.token)
         .send()
         .await
         .unwrap();
     push(&server, &a.token, &[create_tx("t1")]).await;
     let before = server.store().current_seq(&contacts()).await.unwrap();
-    let bad_json = as_device(&server, Method::POST, PUSH, &a.token)
+    let bad_json = as_device(&server, Method::POST, &push_path(), &a.token)
         .header("content-type", "application/json")
         .body("{\"transactions\": [")
         .send()
@@ -257,13 +265,13 @@ async fn malformed_pushes_are_refused_with_nothing_applied() {
 async fn compressed_requests_and_responses_both_ways() {
     let server = setup().await;
     let a = device(&server, "alice", "a").await;
-    as_device(&server, Method::POST, SESSION, &a.token)
+    as_device(&server, Method::POST, &session(), &a.token)
         .send()
         .await
         .unwrap();
     let body = serde_json::to_vec(&serde_json::json!({ "transactions": [create_tx("z1")] })).unwrap();
     let packed = zstd::encode_all(&body[..], 3).unwrap();
-    let response = as_device(&server, Method::POST, PUSH, &a.token)
+    let response = as_device(&server, Method::POST, &push_path(), &a.token)
         .header("content-type", "application/json")
         .header("content-encoding", "zstd")
         .body(packed)
@@ -274,7 +282,7 @@ async fn compressed_requests_and_responses_both_ways() {
     // A client without automatic decompression sees the encoded body.
     let raw = reqwest::Client::builder().no_gzip().no_zstd().build().unwrap();
     let pulled = raw
-        .get(server.url(&format!("{CHANGES}?after=0")))
+        .get(server.url(&format!("{}?after=0", changes())))
         .bearer_auth(&a.token)
         .header("accept-encoding", "gzip")
         .send()
@@ -297,7 +305,12 @@ async fn long_poll_wakes_within_a_second_of_a_push_and_sees_dav_writes() {
     let a = device(&server, "alice", "a").await;
     let b = device(&server, "alice", "b").await;
     let waiting = {
-        let request = as_device(&server, Method::GET, &format!("{CHANGES}?after=0&wait=20"), &b.token);
+        let request = as_device(
+            &server,
+            Method::GET,
+            &format!("{}?after=0&wait=20", changes()),
+            &b.token,
+        );
         tokio::spawn(async move {
             let started = Instant::now();
             let page: PullResponse = request.send().await.unwrap().json().await.unwrap();
@@ -305,7 +318,7 @@ async fn long_poll_wakes_within_a_second_of_a_push_and_sees_dav_writes() {
         })
     };
     tokio::time::sleep(Duration::from_millis(300)).await;
-    as_device(&server, Method::POST, SESSION, &a.token)
+    as_device(&server, Method::POST, &session(), &a.token)
         .send()
         .await
         .unwrap();
@@ -314,7 +327,7 @@ async fn long_poll_wakes_within_a_second_of_a_push_and_sees_dav_writes() {
     let (page, _) = waiting.await.unwrap();
     assert!(pushed_at.elapsed() < Duration::from_secs(1));
     assert_eq!(page.changes.len(), 1);
-    as_device(&server, Method::DELETE, SESSION, &a.token)
+    as_device(&server, Method::DELETE, &session(), &a.token)
         .send()
         .await
         .unwrap();
@@ -337,7 +350,7 @@ async fn long_poll_wakes_within_a_second_of_a_push_and_sees_dav_writes() {
         })
         .await
         .unwrap();
-    let page: PullResponse = as_device(&server, Method::GET, &format!("{CHANGES}?after=1&wait=5"), &b.token)
+    let page: PullResponse = as_device(&server, Method::GET, &format!("{}?after=1&wait=5", changes()), &b.token)
         .send()
         .await
         .unwrap()

@@ -123,8 +123,19 @@ pub fn run_lock(args: &LockArgs) -> Result<()> {
     with_store(&args.storage, async |store| {
         match &args.command {
             LockCommand::List => {
-                for lease in store.list_leases(now()).await? {
-                    println!("{}\t{}\tuntil {}", lease.collection, lease.holder, lease.expires_at);
+                let at = now();
+                for lease in store.list_leases(at).await? {
+                    // A sync session's holder is a device id: name the device too.
+                    let holder = match store.device(&DeviceId(lease.holder.clone())).await? {
+                        Some(device) => format!("{} ({})", lease.holder, device.name),
+                        None => lease.holder.clone(),
+                    };
+                    let until = chrono::DateTime::from_timestamp_millis(lease.expires_at.0).map_or_else(
+                        || lease.expires_at.to_string(),
+                        |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                    );
+                    let left = (lease.expires_at.0 - at.0).max(0) / 1000;
+                    println!("{}\t{holder}\tuntil {until} ({left} s left)", lease.collection);
                 }
             }
             LockCommand::Release { collection } => {

@@ -139,15 +139,26 @@ pub fn plan(
     Plan { transactions }
 }
 
-/// Pushes in batches. Returns the UIDs whose file must be rewritten from
-/// the server's state even if the pull brings nothing for them (a push that
-/// changed nothing; a delete refused because the object was edited since).
+/// What a push did, for the files.
+#[derive(Debug, Default)]
+pub struct Pushed {
+    /// Objects whose file must be rewritten from the server's state even if
+    /// the pull brings nothing for them (a push that changed nothing; a
+    /// delete refused because the object was edited since).
+    pub rewrite: HashSet<Uid>,
+    /// Objects whose transaction the server refused: their files still hold
+    /// an edit the server does not have.
+    pub refused: HashSet<Uid>,
+}
+
+/// Pushes in batches; a refused transaction is reported and the rest of
+/// its batch is pushed on.
 pub async fn push(
     remote: &Remote,
     transactions: &[ChangeTransaction],
     report: &mut Report,
-) -> Result<HashSet<Uid>, SyncError> {
-    let mut rewrite = HashSet::new();
+) -> Result<Pushed, SyncError> {
+    let mut pushed = Pushed::default();
     let mut rest = transactions;
     while !rest.is_empty() {
         let batch = &rest[..rest.len().min(BATCH)];
@@ -158,6 +169,7 @@ pub async fn push(
                 report
                     .problems
                     .push(format!("{} not applied: {}", batch[index].uid, body.error));
+                pushed.refused.insert(batch[index].uid.clone());
                 (body.applied, index + 1)
             }
             Err(e) => return Err(e),
@@ -167,10 +179,10 @@ pub async fn push(
             report.conflicts += r.conflicts.len();
             let refused_delete = r.conflicts.iter().any(|c| c.rule == MergeRule::EditBeatsDelete);
             if r.seq.is_none() || refused_delete {
-                rewrite.insert(r.uid.clone());
+                pushed.rewrite.insert(r.uid.clone());
             }
         }
         rest = &rest[consumed..];
     }
-    Ok(rewrite)
+    Ok(pushed)
 }

@@ -19,10 +19,11 @@ pub mod state;
 pub mod vdir;
 mod watch;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::universal::{CollectionId, Seq};
+use crate::universal::{CollectionId, Record, Seq, Uid};
 
 pub use http::Remote;
 pub use watch::watch;
@@ -112,9 +113,16 @@ async fn run(options: &Options, remote: &Remote, state: &state::State) -> Result
     open_session(options, remote).await?;
     let outcome = async {
         let pushed = local::push(remote, &plan.transactions, &mut report).await?;
+        // A refused edit is merged into the file over what the pull brings,
+        // from the version it was made against.
+        let bases: HashMap<Uid, Record> = pushed
+            .refused
+            .iter()
+            .filter_map(|uid| tracked.get(uid).map(|t| (uid.clone(), t.record.clone())))
+            .collect();
         let cursor = state.cursor().await?;
         let touched = remote::pull(remote, &scan, &mut tracked, cursor, &mut report).await?;
-        remote::reconcile(&options.dir, &scan, &mut tracked, touched, &pushed, &mut report);
+        remote::reconcile(&options.dir, &scan, &mut tracked, touched, &pushed, &bases, &mut report);
         state.save(&tracked, report.cursor).await
     }
     .await;

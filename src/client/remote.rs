@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::http::{Pulled, Remote};
+use super::local::Pushed;
 use super::state::Tracked;
 use super::vdir::{self, Scan};
 use super::{Report, SyncError};
@@ -165,13 +166,16 @@ fn resync(snapshot: Snapshot, tracked: &mut HashMap<Uid, Tracked>, files: &HashM
     }
 }
 
-/// Brings the touched files in line with the state.
+/// Brings the touched files in line with the state. `bases` holds, for
+/// each object whose pushed edit the server refused, the version that edit
+/// was made against.
 pub fn reconcile(
     dir: &Path,
     scan: &Scan,
     tracked: &mut HashMap<Uid, Tracked>,
     touched: Touched,
-    rewrite: &HashSet<Uid>,
+    pushed: &Pushed,
+    bases: &HashMap<Uid, Record>,
     report: &mut Report,
 ) {
     let scanned: HashMap<&str, &vdir::LocalObject> = scan
@@ -179,10 +183,15 @@ pub fn reconcile(
         .iter()
         .map(|o| (o.record.uid().unwrap_or_default(), o))
         .collect();
-    for uid in touched.changed.iter().chain(rewrite) {
+    for uid in touched.changed.iter().chain(&pushed.rewrite) {
         let Some(t) = tracked.get_mut(uid) else { continue };
         let local = scanned.get(uid.as_str()).copied();
-        if let Err(why) = reconcile_one(dir, t, local, rewrite.contains(uid), report) {
+        let outcome = if pushed.refused.contains(uid) {
+            keep_refused(dir, t, local, bases.get(uid), report)
+        } else {
+            reconcile_one(dir, t, local, pushed.rewrite.contains(uid), report)
+        };
+        if let Err(why) = outcome {
             report.problems.push(format!("{}: {why} (left untouched)", t.file));
         }
     }
@@ -197,6 +206,62 @@ pub fn reconcile(
         // Otherwise it was edited locally: edit beats delete, it is pushed
         // again as a create on the next run.
     }
+}
+
+/// The file of an object whose edit the server refused, now that the
+/// state holds the server's newer version: the refused edit must survive.
+/// An edit with a known base (the server could not rebuild that base, say)
+/// is merged three-way over the server's version and pushed on the next
+/// run. A refused create (its UID was taken meanwhile) adopts the server's
+/// object when they are equal; otherwise it stays as it is, and the
+/// server's object goes to a file of its own.
+fn keep_refused(
+    dir: &Path,
+    t: &mut Tracked,
+    local: Option<&vdir::LocalObject>,
+    base: Option<&Record>,
+    report: &mut Report,
+) -> Result<(), String> {
+    let Some(local) = local else {
+        return write(dir, t, None, report);
+    };
+    let Some(base) = base else {
+        let mut same = local.record.clone();
+        align_ids(&t.record, &mut same);
+        if diff(&t.record, &same).is_empty() {
+            // The server's object is this file's (a folder whose state file was lost).
+            t.file = local.file.clone();
+            t.hash = local.hash.clone();
+            return Ok(());
+        }
+        let own = vdir::file_name("", local.record.uid().unwrap_or_default(), t.record.is_contact());
+        t.file = if own == local.file {
+            format!("server-{own}")
+        } else {
+            own
+        };
+        report.problems.push(format!(
+            "{}: the server holds another object with this UID; it is in {} (both kept)",
+            local.file, t.file
+        ));
+        return write(dir, t, None, report);
+    };
+    let bytes = std::fs::read(dir.join(&local.file)).map_err(|e| e.to_string())?;
+    let mut edited = vdir::parse(&local.file, &bytes)?;
+    let mut base = base.clone();
+    align_ids(&t.record, &mut base);
+    align_ids(&base, &mut edited);
+    let merged = merge(&base, &t.record, &edited).map_err(|e| e.to_string())?;
+    let out = vdir::render(&merged.record, Some(&bytes))?;
+    vdir::write_atomic(dir, &t.file, &out).map_err(|e| e.to_string())?;
+    report.written += 1;
+    report.problems.push(format!(
+        "{}: merged with the server's version {}; pushed on the next run",
+        t.file, t.version
+    ));
+    // An empty hash makes the next run diff the file against that version.
+    t.hash = String::new();
+    Ok(())
 }
 
 fn reconcile_one(

@@ -7,7 +7,8 @@
 //! version) and [`merge`] (three-way, field by field, with recorded
 //! conflicts), the engine's error type, and [`Engine`]: the application
 //! object store over the [`crate::store`] traits (put, delete, apply a pushed
-//! transaction with a three-way merge, read the change log).
+//! transaction with a three-way merge, apply a pushed batch in one store
+//! transaction, read the change log).
 //!
 //! Laws (property-tested in `tests/engine_laws.rs` over generated records and
 //! in `tests/engine_corpus.rs` over the real-world corpus):
@@ -28,6 +29,7 @@
 //! [`Change`]: crate::universal::Change
 
 mod apply;
+mod batch;
 mod diff;
 mod error;
 mod key_text;
@@ -37,6 +39,7 @@ mod objects;
 mod push;
 
 pub use apply::apply;
+pub use batch::BatchOutcome;
 pub use diff::{align_ids, diff};
 pub use error::{ChangeDefect, EngineError};
 pub use merge::{Conflict, ConflictValue, MergeRule, Merged, merge};

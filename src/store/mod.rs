@@ -36,6 +36,14 @@ pub trait ObjectStore {
         uid: &Uid,
     ) -> impl Future<Output = Result<Option<StoredObject>, StoreError>> + Send;
 
+    /// The live objects with these UIDs (a push batch's targets); UIDs
+    /// without a live object are left out.
+    fn objects_by_uid(
+        &self,
+        collection: &CollectionId,
+        uids: &[Uid],
+    ) -> impl Future<Output = Result<Vec<StoredObject>, StoreError>> + Send;
+
     /// Several objects by name (multiget); missing names are left out.
     fn objects(
         &self,
@@ -116,6 +124,14 @@ pub trait ChangeLog {
         collection: &CollectionId,
         txid: &TxId,
     ) -> impl Future<Output = Result<Option<Seq>, StoreError>> + Send;
+
+    /// The positions at which any of these transaction ids were applied
+    /// (a push batch's retries); ids never applied are left out.
+    fn find_transactions(
+        &self,
+        collection: &CollectionId,
+        txids: &[TxId],
+    ) -> impl Future<Output = Result<Vec<(TxId, Seq)>, StoreError>> + Send;
 
     /// Every retained log row of one object, oldest first (to rebuild an
     /// earlier version for a three-way merge).

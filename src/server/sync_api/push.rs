@@ -3,7 +3,8 @@
 //! changes).
 //!
 //! A batch is not atomic: each transaction is applied atomically on its
-//! own. The whole batch is checked first — JSON shape, size
+//! own (the engine commits runs of them in one store transaction,
+//! [`crate::engine::Engine::apply_batch`]). The whole batch is checked first — JSON shape, size
 //! ([`MAX_BATCH`]), every transaction naming this collection, and the
 //! device holding the session — and any failure there applies nothing. A
 //! transaction the engine then refuses (unknown field id, base version from
@@ -39,33 +40,39 @@ pub async fn push(
     let request = parse(&body)?;
     check_batch(&request.transactions, &collection)?;
     check_session(&state, &auth.device, &collection).await?;
-    let mut results = Vec::with_capacity(request.transactions.len());
-    for (index, mut tx) in request.transactions.into_iter().enumerate() {
+    let mut transactions = request.transactions;
+    for tx in &mut transactions {
         // The lease check in the store compares the writer with the holder:
         // the device writes as itself, whatever origin the body claims.
         tx.origin = auth.device.id.clone();
-        match state.engine().apply_transaction(&tx, VCARD3, &AdapterRenderer).await {
-            Ok(written) => results.push(result(&tx, written)),
-            Err(error) => {
-                if !results.is_empty() {
-                    hub.changed();
-                }
-                let (status, mut body) = engine_error(error);
-                body.error = format!("transaction {index} ({}): {}", tx.txid, body.error);
-                body.index = Some(index);
-                body.txid = Some(tx.txid);
-                body.applied = results;
-                return Err(ServerError::Api {
-                    status,
-                    body: Box::new(body),
-                });
-            }
-        }
     }
+    let outcome = state
+        .engine()
+        .apply_batch(&transactions, VCARD3, &AdapterRenderer)
+        .await;
+    let results: Vec<PushResult> = transactions
+        .iter()
+        .zip(outcome.results)
+        .map(|(tx, w)| result(tx, w))
+        .collect();
     if results.iter().any(|r| r.seq.is_some() && !r.duplicate) {
         hub.changed();
     }
-    Ok(Json(PushResponse { results }))
+    match outcome.stopped {
+        None => Ok(Json(PushResponse { results })),
+        Some((index, error)) => {
+            let tx = &transactions[index];
+            let (status, mut body) = engine_error(error);
+            body.error = format!("transaction {index} ({}): {}", tx.txid, body.error);
+            body.index = Some(index);
+            body.txid = Some(tx.txid.clone());
+            body.applied = results;
+            Err(ServerError::Api {
+                status,
+                body: Box::new(body),
+            })
+        }
+    }
 }
 
 fn bad_request(message: String) -> ServerError {

@@ -2,8 +2,8 @@
 
 use sqlx::Row;
 
-use super::SqlStore;
 use super::rows::{self, CHANGE_COLUMNS};
+use super::{IN_CHUNK, SqlStore};
 use crate::store::{ChangeLog, ChangesSince, LoggedChange, StoreError};
 use crate::universal::{CollectionId, DeviceId, ObjectName, Seq, Timestamp, TxId};
 
@@ -66,6 +66,29 @@ impl ChangeLog for SqlStore {
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.map(|r| r.try_get("seq").map(Seq)).transpose()?)
+    }
+
+    async fn find_transactions(
+        &self,
+        collection: &CollectionId,
+        txids: &[TxId],
+    ) -> Result<Vec<(TxId, Seq)>, StoreError> {
+        let mut found = Vec::new();
+        for chunk in txids.chunks(IN_CHUNK) {
+            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT txid, seq FROM changes WHERE collection_id = $1 AND txid IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(collection.as_str());
+            for txid in chunk {
+                query = query.bind(txid.as_str());
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                found.push((TxId(row.try_get("txid")?), Seq(row.try_get("seq")?)));
+            }
+        }
+        Ok(found)
     }
 
     async fn object_history(

@@ -12,6 +12,7 @@
 
 mod accounts;
 mod changes;
+mod commit;
 mod dead;
 mod group_commit;
 mod locks;

@@ -31,6 +31,25 @@ impl ObjectStore for SqlStore {
         row.as_ref().map(rows::object).transpose()
     }
 
+    async fn objects_by_uid(&self, collection: &CollectionId, uids: &[Uid]) -> Result<Vec<StoredObject>, StoreError> {
+        let mut found = Vec::with_capacity(uids.len());
+        for chunk in uids.chunks(IN_CHUNK) {
+            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT {OBJECT_COLUMNS} FROM objects WHERE collection_id = $1 AND deleted = 0 AND uid IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(collection.as_str());
+            for uid in chunk {
+                query = query.bind(uid.as_str());
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                found.push(rows::object(&row)?);
+            }
+        }
+        Ok(found)
+    }
+
     async fn objects(&self, collection: &CollectionId, names: &[ObjectName]) -> Result<Vec<StoredObject>, StoreError> {
         let mut found = Vec::with_capacity(names.len());
         for chunk in names.chunks(IN_CHUNK) {
@@ -159,34 +178,10 @@ impl ObjectStore for SqlStore {
         }
     }
 
-    /// One transaction; each collection is locked (and its leases checked)
-    /// once, before its first write, and its position updated once, at the end.
+    /// One transaction (see [`super::commit`]).
     async fn commit_batch(&self, writes: Vec<ObjectWrite>) -> Result<Vec<Seq>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let mut latest: Vec<(&str, &str, i64)> = Vec::new();
-        let mut seqs = Vec::with_capacity(writes.len());
-        for write in &writes {
-            let t = &write.transaction;
-            let (collection, writer) = (t.collection.as_str(), write.writer.as_str());
-            let slot = match latest.iter().position(|(c, w, _)| *c == collection && *w == writer) {
-                Some(slot) => slot,
-                None => {
-                    lock_collection(&mut tx, collection, writer, t.at).await?;
-                    latest.push((collection, writer, 0));
-                    latest.len() - 1
-                }
-            };
-            let seq = write_object(&mut tx, write).await?;
-            latest[slot].2 = seq.0;
-            seqs.push(seq);
-        }
-        for (collection, _, seq) in latest {
-            sqlx::query("UPDATE collections SET last_seq = $2 WHERE id = $1 AND last_seq < $2")
-                .bind(collection)
-                .bind(seq)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let seqs = super::commit::commit_batch(&mut tx, &writes).await?;
         tx.commit().await?;
         Ok(seqs)
     }
