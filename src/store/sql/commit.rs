@@ -16,8 +16,9 @@ use std::collections::{HashMap, HashSet};
 use sqlx::{Any, Row, Transaction};
 
 use super::IN_CHUNK;
+use super::objects::lock_collection;
 use crate::store::{Expected, ObjectWrite, StoreError};
-use crate::universal::{ObjectName, Op, Seq, Timestamp, Version};
+use crate::universal::{ObjectName, Op, Seq, Version};
 
 /// Rows per multi-row insert: 11 parameters each, under SQLite's
 /// historical limit of 999 bound parameters.
@@ -65,38 +66,6 @@ pub(super) async fn commit_batch(
             .await?;
     }
     Ok(seqs)
-}
-
-/// Locks the collection row (see the module doc of `sql`) and refuses the
-/// write when another holder's lease is live at `at`.
-async fn lock_collection(
-    tx: &mut Transaction<'_, Any>,
-    collection: &str,
-    writer: &str,
-    at: Timestamp,
-) -> Result<(), StoreError> {
-    let locked = sqlx::query("UPDATE collections SET last_seq = last_seq WHERE id = $1")
-        .bind(collection)
-        .execute(&mut **tx)
-        .await?;
-    if locked.rows_affected() == 0 {
-        return Err(StoreError::NotFound(format!("collection {collection}")));
-    }
-    let lease = sqlx::query(
-        "SELECT holder, expires_at FROM locks WHERE collection_id = $1 AND expires_at > $2 AND holder <> $3",
-    )
-    .bind(collection)
-    .bind(at.0)
-    .bind(writer)
-    .fetch_optional(&mut **tx)
-    .await?;
-    if let Some(row) = lease {
-        return Err(StoreError::Locked {
-            holder: row.try_get("holder")?,
-            until: Timestamp(row.try_get("expires_at")?),
-        });
-    }
-    Ok(())
 }
 
 /// What the checks of one collection's writes need, as of the writes folded so far.
