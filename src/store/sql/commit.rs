@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::{Any, Row, Transaction};
 
 use super::IN_CHUNK;
-use super::objects::lock_collection;
+use super::objects::{advance_position, lock_collection};
 use crate::store::{Expected, ObjectWrite, StoreError};
 use crate::universal::{ObjectName, Op, Seq, Version};
 
@@ -59,11 +59,7 @@ pub(super) async fn commit_batch(
     }
     upsert_objects(tx, writes, &seqs).await?;
     for (collection, seq) in latest {
-        sqlx::query("UPDATE collections SET last_seq = $2 WHERE id = $1 AND last_seq < $2")
-            .bind(collection)
-            .bind(seq)
-            .execute(&mut **tx)
-            .await?;
+        advance_position(tx, collection, seq).await?;
     }
     Ok(seqs)
 }

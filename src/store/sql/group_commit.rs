@@ -17,7 +17,7 @@ use std::sync::Mutex;
 use tokio::sync::oneshot;
 
 use super::SqlStore;
-use super::objects::{lock_collection, write_object};
+use super::objects::{advance_position, lock_collection, write_object};
 use crate::store::{ObjectStore, ObjectWrite, StoreError};
 use crate::universal::Seq;
 
@@ -99,11 +99,7 @@ impl SqlStore {
             }
         }
         for (collection, seq) in latest {
-            sqlx::query("UPDATE collections SET last_seq = $2 WHERE id = $1 AND last_seq < $2")
-                .bind(collection)
-                .bind(seq)
-                .execute(&mut *tx)
-                .await?;
+            advance_position(&mut tx, collection, seq).await?;
         }
         tx.commit().await?;
         Ok(results)

@@ -187,6 +187,21 @@ impl ObjectStore for SqlStore {
     }
 }
 
+/// Moves a collection's position (its CTag / sync token) up to `seq`
+/// after writes in this transaction; never backwards.
+pub(super) async fn advance_position(
+    tx: &mut Transaction<'_, Any>,
+    collection: &str,
+    seq: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE collections SET last_seq = $2 WHERE id = $1 AND last_seq < $2")
+        .bind(collection)
+        .bind(seq)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Locks the collection row (see the module doc of `sql`) and refuses the
 /// write when another holder's lease is live at `at`.
 pub(super) async fn lock_collection(

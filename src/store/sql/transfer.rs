@@ -6,7 +6,7 @@
 use sqlx::{Any, Row, Transaction};
 
 use super::SqlStore;
-use super::objects::{lock_collection, write_object};
+use super::objects::{advance_position, lock_collection, write_object};
 use super::rows::{self, COLLECTION_COLUMNS, OBJECT_COLUMNS, unique_violation};
 use crate::store::{Collection, ObjectWrite, StoreError, StoredObject, Transfer, TransferStep, Transfers};
 use crate::universal::{CollectionId, ObjectName, Timestamp};
@@ -227,11 +227,7 @@ async fn copy_objects(
         latest = Some(write_object(tx, write).await?);
     }
     if let Some(seq) = latest {
-        sqlx::query("UPDATE collections SET last_seq = $2 WHERE id = $1 AND last_seq < $2")
-            .bind(to.as_str())
-            .bind(seq.0)
-            .execute(&mut **tx)
-            .await?;
+        advance_position(tx, to.as_str(), seq.0).await?;
     }
     Ok(())
 }
