@@ -2,13 +2,22 @@
 test is in the allowed list (tests that need a feature pimgate does not
 implement, named in docs/compliance/). Prints the counts and each failure.
 
-    junit_verdict.py REPORT.xml LABEL [ALLOWED_TEST_NAME ...]
+    junit_verdict.py REPORT.xml LOG LABEL [ALLOWED_TEST_NAME ...]
+
+When the suite wrote no report (it failed before collecting, or was killed),
+the tail of its LOG says why.
 """
 
+import os
 import sys
 import xml.etree.ElementTree as ET
 
-report, label, allowed = sys.argv[1], sys.argv[2], set(sys.argv[3:])
+report, log, label, allowed = sys.argv[1], sys.argv[2], sys.argv[3], set(sys.argv[4:])
+if not os.path.exists(report) or os.path.getsize(report) == 0:
+    print(f"{label}: the suite wrote no report; the end of its output:")
+    with open(log, errors="replace") as f:
+        sys.stdout.writelines("  " + line for line in f.readlines()[-40:])
+    sys.exit(1)
 passed, skipped, failed = 0, 0, []
 for case in ET.parse(report).getroot().iter("testcase"):
     outcome = [c for c in case if c.tag in ("failure", "error", "skipped")]

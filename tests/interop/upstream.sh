@@ -13,6 +13,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PYTHON=${PYTHON:-python3}
+# The suites run from their own directories: a relative venv path must be made
+# absolute (not resolved through symlinks, which would leave the venv).
+case "$PYTHON" in */*) PYTHON="$(cd "$(dirname "$PYTHON")" && pwd)/$(basename "$PYTHON")" ;; esac
 PIP=("$PYTHON" -m pip --disable-pip-version-check -q)
 SHARED=../shared/conformance
 cargo build --locked --quiet
@@ -44,13 +47,13 @@ verdict=0
   -W ignore::DeprecationWarning --junitxml="$WORK/caldav.xml" >"$WORK/caldav.log" 2>&1) || true
 # RFC 6638 scheduling is not implemented: testSupport and testSchedulingMailboxes
 # need it, and testCheckCompatibility compares against a profile that has it.
-"$PYTHON" tests/interop/junit_verdict.py "$WORK/caldav.xml" "caldav $(version caldav) functional suite" \
+"$PYTHON" tests/interop/junit_verdict.py "$WORK/caldav.xml" "$WORK/caldav.log" "caldav $(version caldav) functional suite" \
   testSupport testSchedulingMailboxes testCheckCompatibility || verdict=1
 
 (cd "$VDS" && DAV_SERVER=generic DAV_URL="$URL" DAV_USER=upstream DAV_PASS=upstream-pw timeout 900 \
   "$PYTHON" -m pytest tests/storage/dav -q -p no:cacheprovider -o addopts="" \
   --junitxml="$WORK/vdirsyncer.xml" >"$WORK/vdirsyncer.log" 2>&1) || true
-"$PYTHON" tests/interop/junit_verdict.py "$WORK/vdirsyncer.xml" "vdirsyncer $(version vdirsyncer) storage suite" || verdict=1
+"$PYTHON" tests/interop/junit_verdict.py "$WORK/vdirsyncer.xml" "$WORK/vdirsyncer.log" "vdirsyncer $(version vdirsyncer) storage suite" || verdict=1
 
 (cd "$WORK" && timeout 600 "$(dirname "$PYTHON")/caldav-server-tester" --caldav-url "$URL" \
   --caldav-username upstream --caldav-password upstream-pw --verbose >"$WORK/tester.txt" 2>"$WORK/tester.err") || true
@@ -65,5 +68,6 @@ for feature, level in found:
         print(f"  {feature}: {level}")
 sys.exit(1 if not found or levels.get("broken") or levels.get("ungraceful") else 0)
 PY
-[ "$verdict" = 0 ] || { echo "--- server log (tail)"; tail -20 "$WORK/serve.log"; }
+[ "$verdict" = 0 ] || { echo "--- caldav-server-tester stderr (tail)"; tail -20 "$WORK/tester.err";
+  echo "--- server log (tail)"; tail -20 "$WORK/serve.log"; }
 exit "$verdict"
