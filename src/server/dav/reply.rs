@@ -2,8 +2,7 @@
 //! (207), or a streamed one for reports over many objects, so a
 //! 100,000-member sync never sits in memory as one body.
 
-use std::io::{self, Write};
-use std::sync::{Arc, Mutex};
+use std::io;
 
 use axum::body::{Body, Bytes};
 use axum::http::header::CONTENT_TYPE;
@@ -45,35 +44,9 @@ pub fn empty(status: StatusCode) -> Response {
     response
 }
 
-/// A shared byte buffer the multistatus writer writes into.
-#[derive(Clone, Default)]
-struct SharedBuf(Arc<Mutex<Vec<u8>>>);
-
-impl SharedBuf {
-    fn take(&self) -> Vec<u8> {
-        std::mem::take(&mut *self.0.lock().expect("buffer lock"))
-    }
-
-    fn len(&self) -> usize {
-        self.0.lock().expect("buffer lock").len()
-    }
-}
-
-impl Write for SharedBuf {
-    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        self.0.lock().expect("buffer lock").extend_from_slice(data);
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 /// The producing end of a streamed multistatus: push responses, then finish.
 pub struct Sink {
-    writer: MultistatusWriter<SharedBuf>,
-    buf: SharedBuf,
+    writer: MultistatusWriter<Vec<u8>>,
     tx: mpsc::Sender<Result<Bytes, io::Error>>,
 }
 
@@ -82,7 +55,7 @@ impl Sink {
     /// means the client went away.
     pub async fn push(&mut self, response: &DavResponse) -> io::Result<()> {
         self.writer.write_response(response)?;
-        if self.buf.len() >= CHUNK {
+        if self.writer.get_mut().len() >= CHUNK {
             self.send().await?;
         }
         Ok(())
@@ -90,9 +63,8 @@ impl Sink {
 
     /// Closes the document (with the sync token, if any) and sends the rest.
     pub async fn finish(self, sync_token: Option<&str>) -> io::Result<()> {
-        let Sink { writer, buf, tx } = self;
-        writer.finish(sync_token)?;
-        let rest = buf.take();
+        let Sink { writer, tx } = self;
+        let rest = writer.finish(sync_token)?;
         tx.send(Ok(Bytes::from(rest))).await.map_err(|_| gone())
     }
 
@@ -104,7 +76,7 @@ impl Sink {
     }
 
     async fn send(&mut self) -> io::Result<()> {
-        let chunk = self.buf.take();
+        let chunk = std::mem::replace(self.writer.get_mut(), Vec::with_capacity(CHUNK + CHUNK / 4));
         self.tx.send(Ok(Bytes::from(chunk))).await.map_err(|_| gone())
     }
 }
@@ -120,10 +92,9 @@ where
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
     let (tx, rx) = mpsc::channel(4);
-    let buf = SharedBuf::default();
-    match MultistatusWriter::new(buf.clone()) {
+    match MultistatusWriter::new(Vec::with_capacity(CHUNK + CHUNK / 4)) {
         Ok(writer) => {
-            tokio::spawn(produce(Sink { writer, buf, tx }));
+            tokio::spawn(produce(Sink { writer, tx }));
         }
         Err(error) => tracing::error!(%error, "cannot start a multistatus"),
     }

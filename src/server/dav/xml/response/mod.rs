@@ -53,6 +53,16 @@ impl Status {
             _ => "",
         }
     }
+
+    /// The status line as a multistatus carries it, without formatting for
+    /// the statuses every report writes.
+    pub fn line(self) -> std::borrow::Cow<'static, str> {
+        match self.0 {
+            200 => "HTTP/1.1 200 OK".into(),
+            404 => "HTTP/1.1 404 Not Found".into(),
+            _ => self.to_string().into(),
+        }
+    }
 }
 
 impl fmt::Display for Status {
@@ -134,7 +144,7 @@ impl<W: Write> MultistatusWriter<W> {
         xml.start(dav, "response")?;
         xml.text_element(dav, "href", &response.href.encoded())?;
         match &response.body {
-            ResponseBody::Status(status) => xml.text_element(dav, "status", &status.to_string())?,
+            ResponseBody::Status(status) => xml.text_element(dav, "status", &status.line())?,
             ResponseBody::PropStats(propstats) => {
                 for propstat in propstats {
                     xml.start(dav, "propstat")?;
@@ -143,7 +153,7 @@ impl<W: Write> MultistatusWriter<W> {
                         props::write_prop(xml, prop, value)?;
                     }
                     xml.end(dav, "prop")?;
-                    xml.text_element(dav, "status", &propstat.status.to_string())?;
+                    xml.text_element(dav, "status", &propstat.status.line())?;
                     xml.end(dav, "propstat")?;
                 }
             }
@@ -152,6 +162,11 @@ impl<W: Write> MultistatusWriter<W> {
             error::write_error(xml, condition)?;
         }
         xml.end(dav, "response")
+    }
+
+    /// The output written so far, e.g. to send what is buffered.
+    pub fn get_mut(&mut self) -> &mut W {
+        self.xml.get_mut()
     }
 
     /// Writes the sync token (if any), closes the document and returns the output.

@@ -1,15 +1,15 @@
-//! The one DAV XML writer, over quick-xml's `Writer` and any `io::Write`.
+//! The one DAV XML writer, over any `io::Write`.
 //!
 //! Prefixes are fixed per namespace (`d:`, `card:`, `cal:`, `cs:`, `ical:`)
 //! and declared once on the document element; any other namespace is
-//! declared on the element that uses it (`<x:color xmlns:x="…">`). Output is
-//! indented two spaces, except inside text, which is written verbatim.
+//! declared on the element that uses it (`<x:color xmlns:x="…">`). Tags are
+//! written straight into the output, without indentation: a 10,000-member
+//! PROPFIND writes some 100,000 elements, and clients parse, not read, them.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::escape::escape;
 
 use super::super::names::Namespace;
 use super::super::tree::{Element, Node};
@@ -19,19 +19,15 @@ const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 
 /// Writes DAV XML elements with consistent prefixes.
 pub struct DavWriter<W: Write> {
-    inner: Writer<W>,
+    out: W,
     /// The namespace bound to the `x:` prefix in each open element, so a
     /// child in the same foreign namespace does not declare it again.
     x_scope: Vec<Option<String>>,
 }
 
-/// The qualified name of an element.
-fn qualified(ns: &Namespace, name: &str) -> String {
-    match ns.prefix() {
-        Some(prefix) => format!("{prefix}:{name}"),
-        None if ns.uri().is_empty() => name.to_owned(),
-        None => format!("x:{name}"),
-    }
+/// Whether a character must not appear as itself in element content.
+fn special(c: u8) -> bool {
+    matches!(c, b'&' | b'<' | b'>' | b'\r') || (c < b' ' && c != b'\t' && c != b'\n')
 }
 
 /// Escapes text for element content so that it survives an XML parser
@@ -40,29 +36,42 @@ fn qualified(ns: &Namespace, name: &str) -> String {
 /// vCard and iCalendar data into LF. Characters XML 1.0 cannot carry at all
 /// (C0 controls other than tab, LF and CR) become U+FFFD.
 pub fn escape_text(text: &str) -> Cow<'_, str> {
-    let special = |c: char| matches!(c, '&' | '<' | '>' | '\r') || (c < ' ' && c != '\t' && c != '\n');
-    if !text.contains(special) {
+    if !text.bytes().any(special) {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            c if c < ' ' && c != '\t' && c != '\n' => out.push('\u{FFFD}'),
-            c => out.push(c),
+    let mut out = Vec::with_capacity(text.len() + 16);
+    write_escaped(&mut out, text).expect("writing into a Vec cannot fail");
+    // Only ASCII bytes were replaced, by ASCII or by a whole character.
+    Cow::Owned(String::from_utf8(out).expect("escaping keeps UTF-8"))
+}
+
+/// [`escape_text`] straight into `out`: the runs between special bytes are
+/// copied whole.
+fn write_escaped<W: Write>(out: &mut W, text: &str) -> io::Result<()> {
+    let bytes = text.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !special(b) {
+            continue;
         }
+        out.write_all(&bytes[run..i])?;
+        out.write_all(match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'\r' => b"&#13;",
+            _ => "\u{FFFD}".as_bytes(),
+        })?;
+        run = i + 1;
     }
-    Cow::Owned(out)
+    out.write_all(&bytes[run..])
 }
 
 impl<W: Write> DavWriter<W> {
     /// A writer over `out`.
     pub fn new(out: W) -> DavWriter<W> {
         DavWriter {
-            inner: Writer::new_with_indent(out, b' ', 2),
+            out,
             x_scope: Vec::new(),
         }
     }
@@ -70,23 +79,22 @@ impl<W: Write> DavWriter<W> {
     /// The XML declaration and the document element's start tag, which
     /// declares every well-known prefix.
     pub fn start_document(&mut self, ns: &Namespace, name: &str) -> io::Result<()> {
-        self.inner
-            .write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
-        let mut start = BytesStart::new(qualified(ns, name));
-        self.x_scope.push(None);
+        self.out.write_all(b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<")?;
+        self.name(ns, name)?;
         for known in &Namespace::WELL_KNOWN {
             if let Some(prefix) = known.prefix() {
-                start.push_attribute((format!("xmlns:{prefix}").as_str(), known.uri()));
+                write!(self.out, " xmlns:{prefix}=\"{}\"", escape(known.uri()))?;
             }
         }
-        self.inner.write_event(Event::Start(start))
+        self.x_scope.push(None);
+        self.out.write_all(b">")
     }
 
     /// Opens `ns:name` with attributes.
     pub fn start_with(&mut self, ns: &Namespace, name: &str, attrs: &[(&str, &str)]) -> io::Result<()> {
-        let (start, binding) = self.start_tag(ns, name, attrs);
+        let binding = self.start_tag(ns, name, attrs)?;
         self.x_scope.push(binding);
-        self.inner.write_event(Event::Start(start))
+        self.out.write_all(b">")
     }
 
     /// Opens `ns:name`.
@@ -97,13 +105,15 @@ impl<W: Write> DavWriter<W> {
     /// Closes `ns:name`.
     pub fn end(&mut self, ns: &Namespace, name: &str) -> io::Result<()> {
         self.x_scope.pop();
-        self.inner.write_event(Event::End(BytesEnd::new(qualified(ns, name))))
+        self.out.write_all(b"</")?;
+        self.name(ns, name)?;
+        self.out.write_all(b">")
     }
 
     /// Writes `<ns:name attrs/>`.
     pub fn empty_with(&mut self, ns: &Namespace, name: &str, attrs: &[(&str, &str)]) -> io::Result<()> {
-        let (start, _) = self.start_tag(ns, name, attrs);
-        self.inner.write_event(Event::Empty(start))
+        self.start_tag(ns, name, attrs)?;
+        self.out.write_all(b"/>")
     }
 
     /// Writes `<ns:name/>`.
@@ -121,10 +131,9 @@ impl<W: Write> DavWriter<W> {
         self.end(ns, name)
     }
 
-    /// Writes character data, escaped by [`escape_text`].
+    /// Writes character data, escaped as [`escape_text`] says.
     pub fn text(&mut self, text: &str) -> io::Result<()> {
-        self.inner
-            .write_event(Event::Text(BytesText::from_escaped(escape_text(text))))
+        write_escaped(&mut self.out, text)
     }
 
     /// Writes XML kept from a request (a dead property's value, a lock owner).
@@ -164,30 +173,45 @@ impl<W: Write> DavWriter<W> {
         self.end(&element.ns, &element.name)
     }
 
-    /// The start tag, declaring `x:` unless the enclosing element bound it to
-    /// the same namespace; also returns the `x:` binding inside the element.
-    fn start_tag(&self, ns: &Namespace, name: &str, attrs: &[(&str, &str)]) -> (BytesStart<'static>, Option<String>) {
-        let mut start = BytesStart::new(qualified(ns, name));
+    /// The qualified name of an element.
+    fn name(&mut self, ns: &Namespace, name: &str) -> io::Result<()> {
+        match ns.prefix() {
+            Some(prefix) => {
+                self.out.write_all(prefix.as_bytes())?;
+                self.out.write_all(b":")?;
+            }
+            None if ns.uri().is_empty() => {}
+            None => self.out.write_all(b"x:")?,
+        }
+        self.out.write_all(name.as_bytes())
+    }
+
+    /// The start tag up to its closing `>` or `/>`, declaring `x:` unless
+    /// the enclosing element bound it to the same namespace; returns the
+    /// `x:` binding inside the element.
+    fn start_tag(&mut self, ns: &Namespace, name: &str, attrs: &[(&str, &str)]) -> io::Result<Option<String>> {
+        self.out.write_all(b"<")?;
+        self.name(ns, name)?;
         let inherited = self.x_scope.last().cloned().flatten();
         let mut binding = inherited.clone();
         if ns.prefix().is_none() && !ns.uri().is_empty() && inherited.as_deref() != Some(ns.uri()) {
-            start.push_attribute(("xmlns:x", ns.uri()));
+            write!(self.out, " xmlns:x=\"{}\"", escape(ns.uri()))?;
             binding = Some(ns.uri().to_owned());
         }
-        for &attr in attrs {
-            start.push_attribute(attr);
+        for (key, value) in attrs {
+            write!(self.out, " {key}=\"{}\"", escape(*value))?;
         }
-        (start, binding)
+        Ok(binding)
     }
 
     /// Gives back the underlying writer.
     pub fn into_inner(self) -> W {
-        self.inner.into_inner()
+        self.out
     }
 
     /// The underlying writer, for flushing between responses.
     pub fn get_mut(&mut self) -> &mut W {
-        self.inner.get_mut()
+        &mut self.out
     }
 }
 
