@@ -8,8 +8,8 @@ mod common;
 use common::dav_client::{DavClient, Reply, vevent};
 use common::server::TestServer;
 use pimgate::store::{
-    Access, Accounts, ChangeLog, Collection, CollectionKind, Home, Locks, ObjectStore, PlainResources, StoreError,
-    Transfer, TransferStep, Transfers,
+    Access, Accounts, ChangeLog, Collection, CollectionKind, Copying, Home, Locks, ObjectStore, PlainResources,
+    StoreError, Transfer, TransferStep, Transfers,
 };
 use pimgate::universal::{ChangeTransaction, CollectionId, DeviceId, ObjectName, Op, Seq, Timestamp, TxId, Version};
 use reqwest::StatusCode;
@@ -482,7 +482,10 @@ dav_test!(rfc4918_9_8_a_failed_transfer_leaves_both_sides_as_they_were, |s| {
         origin: DeviceId::from("dav:alice"),
     };
     let stray = store
-        .transfer(&only_work, |_, objects| {
+        .transfer(&only_work, |copying| {
+            let Copying::Collection { objects, .. } = copying else {
+                panic!("only collections are copied here")
+            };
             objects
                 .into_iter()
                 .map(|o| pimgate::store::ObjectWrite {
@@ -535,7 +538,182 @@ dav_test!(rfc4918_9_9_4_a_device_lease_keeps_a_collection_in_place, |s| {
         at: now,
         origin: DeviceId::from("dav:alice"),
     };
-    let refused = s.store().transfer(&transfer, |_, _| Vec::new()).await;
+    let refused = s.store().transfer(&transfer, |_| Vec::new()).await;
     assert!(matches!(refused, Err(StoreError::Locked { .. })), "{refused:?}");
     assert!(s.store().collection(&id).await.unwrap().is_some());
 });
+
+/// The ETag a PROPFIND or REPORT answer gives for `href`.
+fn getetag(reply: &Reply, href: &str) -> Option<String> {
+    let response = reply.response_for(href)?;
+    let start = response.find("<d:getetag>")? + "<d:getetag>".len();
+    let end = start + response[start..].find("</d:getetag>")?;
+    Some(response[start..end].to_owned())
+}
+
+dav_test!(rfc4918_9_9_moving_an_object_is_all_or_nothing, |s| {
+    let c = DavClient::new(s, "alice").await;
+    let (work, home) = ("/dav/calendars/alice/work/", "/dav/calendars/alice/home/");
+    mkcalendar(&c, work).await;
+    mkcalendar(&c, home).await;
+    let (source, target) = (format!("{work}e.ics"), format!("{home}x.ics"));
+    c.put(&source, "text/calendar", &vevent("e", "Meet")).await;
+    set_prop(&c, &source, "event").await;
+    c.put(&target, "text/calendar", &vevent("x", "Replaced")).await;
+    // Another object of `home` holds the source's UID.
+    let twin = format!("{home}twin.ics");
+    c.put(&twin, "text/calendar", &vevent("e", "Twin")).await;
+    let work_token = c
+        .sync_collection(work, "", None, "<d:getetag/>")
+        .await
+        .sync_token()
+        .unwrap();
+    let home_token = c
+        .sync_collection(home, "", None, "<d:getetag/>")
+        .await
+        .sync_token()
+        .unwrap();
+
+    // The destination refuses the UID (RFC 4791 §5.3.2.1): nothing changes
+    // on either side — neither the source nor the object it would replace.
+    let refused = mv(&c, &source, &target, &[]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(refused.body.contains("no-uid-conflict"), "{}", refused.body);
+    assert!(c.get(&source, &[]).await.body.contains("SUMMARY:Meet"));
+    assert!(c.get(&target, &[]).await.body.contains("SUMMARY:Replaced"));
+    assert_eq!(prop(&c, &source).await.as_deref(), Some("event"));
+    for (path, token) in [(work, &work_token), (home, &home_token)] {
+        let since = c.sync_collection(path, token, None, "<d:getetag/>").await;
+        assert_eq!(since.responses().len(), 0, "{path}: {}", since.body);
+        assert_eq!(since.sync_token().as_ref(), Some(token), "{path} did not move");
+    }
+
+    // Without the twin the move goes through, and each side's sync shows it.
+    assert_eq!(c.delete(&twin).await.status, StatusCode::NO_CONTENT);
+    let home_token = c
+        .sync_collection(home, &home_token, None, "<d:getetag/>")
+        .await
+        .sync_token()
+        .unwrap();
+    let etag = getetag(&c.propfind(&source, "0", "<d:getetag/>").await, &source).unwrap();
+    let moved = mv(&c, &source, &target, &[]).await;
+    assert_eq!(moved.status, StatusCode::NO_CONTENT, "{}", moved.body);
+    let from = c.sync_collection(work, &work_token, None, "<d:getetag/>").await;
+    assert_eq!(from.responses().len(), 1, "{}", from.body);
+    assert!(
+        from.response_for(&source).unwrap().contains("404 Not Found"),
+        "{}",
+        from.body
+    );
+    let to = c.sync_collection(home, &home_token, None, "<d:getetag/>").await;
+    assert_eq!(to.responses().len(), 1, "{}", to.body);
+    assert_eq!(getetag(&to, &target), Some(etag), "{}", to.body);
+    assert!(c.get(&target, &[]).await.body.contains("SUMMARY:Meet"));
+    assert_eq!(status(&c, &source).await, StatusCode::NOT_FOUND);
+    assert_eq!(prop(&c, &target).await.as_deref(), Some("event"));
+    // The logs devices pull: a delete at the source; at the destination the
+    // replaced object deleted and the copy created.
+    assert_eq!(logged_ops(s, "work", "e.ics").await, [Op::Create, Op::Delete]);
+    assert_eq!(
+        logged_ops(s, "home", "x.ics").await,
+        [Op::Create, Op::Delete, Op::Create]
+    );
+});
+
+async fn logged_ops(s: &TestServer, collection: &str, name: &str) -> Vec<Op> {
+    let id = Home::Calendars.collection_id("alice", collection);
+    let history = s.store().object_history(&id, &ObjectName(name.into())).await.unwrap();
+    history.iter().map(|c| c.op()).collect()
+}
+
+/// The test server trusts a reverse proxy on its own address.
+fn trust_local_proxy(config: &mut pimgate::config::Config) {
+    config.proxy.trusted = vec!["127.0.0.1".parse().unwrap()];
+}
+
+/// What a proxy in front of the test server forwards.
+const FORWARDED: [(&str, &str); 2] = [("x-forwarded-host", "dav.example.org"), ("x-forwarded-proto", "https")];
+
+async fn to_destination(c: &DavClient<'_>, method: &str, from: &str, destination: &str, forwarded: bool) -> Reply {
+    let mut headers = vec![("destination", destination)];
+    if forwarded {
+        headers.extend(FORWARDED);
+    }
+    c.request(method, from, &headers, Vec::new()).await
+}
+
+dav_test!(rfc4918_9_8_5_and_9_9_4_a_destination_on_another_server_is_502, |s| {
+    let c = DavClient::new(s, "alice").await;
+    let (work, home) = ("/dav/calendars/alice/work/", "/dav/calendars/alice/home/");
+    mkcalendar(&c, work).await;
+    mkcalendar(&c, home).await;
+    let source = format!("{work}e.ics");
+    c.put(&source, "text/calendar", &vevent("e", "e")).await;
+    let port = s.addr.port();
+    let other_port = if port == 8 { 9 } else { 8 };
+    let elsewhere = [
+        format!("http://127.0.0.1:{other_port}"),
+        format!("https://127.0.0.1:{port}"),
+        format!("ftp://127.0.0.1:{port}"),
+        "http://elsewhere.example".to_owned(),
+        format!("http://localhost:{port}"),
+    ];
+    for origin in &elsewhere {
+        for (method, from, to) in [
+            ("COPY", source.as_str(), format!("{origin}{home}e.ics")),
+            ("MOVE", source.as_str(), format!("{origin}{home}e.ics")),
+            ("COPY", work, format!("{origin}/dav/calendars/alice/copy/")),
+            ("MOVE", work, format!("{origin}/dav/calendars/alice/moved/")),
+        ] {
+            let r = to_destination(&c, method, from, &to, false).await;
+            assert_eq!(r.status, StatusCode::BAD_GATEWAY, "{method} {from} -> {to}: {}", r.body);
+        }
+    }
+    for path in [
+        &format!("{home}e.ics"),
+        "/dav/calendars/alice/copy/",
+        "/dav/calendars/alice/moved/",
+    ] {
+        assert_eq!(status(&c, path).await, StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(status(&c, &source).await, StatusCode::OK);
+    // Forwarded headers from a peer that is not a trusted proxy name no origin of ours.
+    let public = format!("https://dav.example.org{home}e.ics");
+    let r = to_destination(&c, "COPY", &source, &public, true).await;
+    assert_eq!(r.status, StatusCode::BAD_GATEWAY, "{}", r.body);
+    // This server, as a full URL (host in any case) or as a path.
+    let upper = format!("HTTP://127.0.0.1:{port}{home}e.ics");
+    assert_eq!(
+        to_destination(&c, "COPY", &source, &upper, false).await.status,
+        StatusCode::CREATED
+    );
+    let renamed = format!("{home}renamed.ics");
+    let by_path = to_destination(&c, "MOVE", &format!("{home}e.ics"), &renamed, false).await;
+    assert_eq!(by_path.status, StatusCode::CREATED, "{}", by_path.body);
+    assert_eq!(status(&c, &renamed).await, StatusCode::OK);
+});
+
+dav_test!(
+    rfc4918_9_8_5_behind_a_trusted_proxy_its_public_origin_is_ours,
+    trust_local_proxy,
+    |s| {
+        let c = DavClient::new(s, "alice").await;
+        let (work, home) = ("/dav/calendars/alice/work/", "/dav/calendars/alice/home/");
+        mkcalendar(&c, work).await;
+        mkcalendar(&c, home).await;
+        let source = format!("{work}e.ics");
+        c.put(&source, "text/calendar", &vevent("e", "e")).await;
+        // The public origin the proxy forwards, not another scheme of it.
+        let plain_http = format!("http://dav.example.org{home}e.ics");
+        let r = to_destination(&c, "COPY", &source, &plain_http, true).await;
+        assert_eq!(r.status, StatusCode::BAD_GATEWAY, "{}", r.body);
+        let public = format!("https://dav.example.org{home}e.ics");
+        let r = to_destination(&c, "COPY", &source, &public, true).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        // The address the proxy reached us by is ours too.
+        let direct = s.url(&format!("{home}moved.ics"));
+        let r = to_destination(&c, "MOVE", &format!("{home}e.ics"), &direct, true).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert_eq!(status(&c, &format!("{home}moved.ics")).await, StatusCode::OK);
+    }
+);

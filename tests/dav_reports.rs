@@ -215,6 +215,29 @@ dav_test!(rfc4791_7_9_calendar_multiget_returns_calendar_data, |s| {
     assert!(e.contains("SUMMARY:Meeting"), "{e}");
 });
 
+dav_test!(
+    rfc4791_7_9_and_rfc6352_8_7_a_multiget_for_etags_alone_answers_without_data,
+    |s| {
+        let c = DavClient::new(s, "alice").await;
+        put_cards(&c, &["a"]).await;
+        let put = c.put(&format!("{CAL}e.ics"), "text/calendar", &vevent("e", "e")).await;
+        assert_eq!(put.status, StatusCode::CREATED);
+        for (path, kind, name, data) in [
+            (BOOK, "card", "a.vcf", "address-data"),
+            (CAL, "cal", "e.ics", "calendar-data"),
+        ] {
+            let (href, missing) = (format!("{path}{name}"), format!("{path}missing"));
+            let r = c.multiget(path, kind, "", &[href.clone(), missing.clone()]).await;
+            assert_eq!(r.status, StatusCode::MULTI_STATUS, "{}", r.body);
+            let etag = c.get(&href, &[]).await.header("etag").unwrap().to_owned();
+            let found = r.response_for(&href).expect("listed");
+            assert!(found.contains(&format!("<d:getetag>{etag}</d:getetag>")), "{found}");
+            assert!(!r.body.contains(data), "no {data} was asked for: {}", r.body);
+            assert!(r.response_for(&missing).unwrap().contains("404"), "{}", r.body);
+        }
+    }
+);
+
 dav_test!(em_client_huge_multiget_is_read_in_chunks, |s| {
     let c = DavClient::new(s, "alice").await;
     put_cards(&c, &["k1", "k2"]).await;

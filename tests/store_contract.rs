@@ -398,6 +398,46 @@ async fn change_log_positions_and_retention(s: TestStore) {
     assert_eq!(store.prune(&id, Timestamp(T0.0 + 7_500)).await.unwrap(), 3);
 }
 
+async fn collections_made_again_start_a_new_log(s: TestStore) {
+    let id = setup(&s).await;
+    let store = &s.store;
+    let born = store.current_seq(&id).await.unwrap();
+    let a = store.commit(create(&id, "a.vcf", "a", "t1")).await.unwrap();
+    let b = store.commit(create(&id, "b.vcf", "b", "t2")).await.unwrap();
+    let handed_out = [born, a, b];
+    store.delete_collection(&id).await.unwrap();
+    let again = Collection::new("alice", "contacts", CollectionKind::AddressBook, T0);
+    store.create_collection(&again).await.unwrap();
+    // Its CTag is new, and above every position its predecessor handed out.
+    let start = store.current_seq(&id).await.unwrap();
+    assert!(handed_out.iter().all(|p| *p < start), "{start} after {handed_out:?}");
+    let c = store.commit(create(&id, "c.vcf", "c", "t3")).await.unwrap();
+    assert!(c > start);
+    // The predecessor's positions are refused, though the log is past them.
+    for given in handed_out {
+        let log = store.changes_since(&id, given, 10).await;
+        assert!(matches!(log, Err(StoreError::TokenExpired { .. })), "{given}: {log:?}");
+        let members = store.members_since(&id, given, 10, false).await;
+        assert!(
+            matches!(members, Err(StoreError::TokenExpired { .. })),
+            "{given}: {members:?}"
+        );
+    }
+    // Its own positions, and 0 (from the beginning), read its log only.
+    for given in [Seq(0), start] {
+        let log = store.changes_since(&id, given, 10).await.unwrap();
+        assert_eq!(log.changes.len(), 1, "{given}");
+        assert_eq!(log.changes[0].object.as_str(), "c.vcf");
+        let members = store.members_since(&id, given, 10, false).await.unwrap();
+        assert_eq!(members.members, vec![(ObjectName("c.vcf".into()), false)], "{given}");
+        assert_eq!(members.next, c);
+    }
+    // Another collection made meanwhile starts above both.
+    let other = Collection::new("alice", "other", CollectionKind::AddressBook, T0);
+    store.create_collection(&other).await.unwrap();
+    assert!(store.current_seq(&other.id).await.unwrap() > c);
+}
+
 async fn leases(s: TestStore) {
     let id = setup(&s).await;
     let store = &s.store;
@@ -738,6 +778,7 @@ contract!(
     batches_are_all_or_nothing,
     concurrent_commits_answer_each_writer,
     change_log_positions_and_retention,
+    collections_made_again_start_a_new_log,
     leases,
     reopening_keeps_everything,
     dead_properties_set_replace_remove,

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 
 use pimgate::store::{
     Access, Accounts, ChangeLog, Collection, CollectionKind, DeadProperties, ObjectStore, PlainResources, SqlStore,
+    StoreError,
 };
 use pimgate::universal::{CollectionId, ObjectName, Seq, Timestamp};
 use sqlx::migrate::Migrator;
@@ -215,4 +216,103 @@ async fn migration_10_dates_objects_from_their_change_log_postgres() {
     };
     let url = common::stores::fresh_postgres_schema(&base).await;
     check_object_created_at(&url, true).await;
+}
+
+/// Logs a change of `collection` the way version 10 did; its position.
+async fn log_change(conn: &mut AnyConnection, collection: &str, txid: &str) -> Seq {
+    let row = sqlx::query(
+        "INSERT INTO changes (collection_id, object_name, uid, op, txid, origin, new_version, at, changes) \
+         VALUES ($1, 'x.vcf', 'x', 'create', $2, 'dav:alice', 1, 1, '[]') RETURNING seq",
+    )
+    .bind(collection)
+    .bind(txid)
+    .fetch_one(&mut *conn)
+    .await
+    .expect("a version 10 change");
+    Seq(sqlx::Row::try_get(&row, "seq").unwrap())
+}
+
+async fn check_collection_log_starts(url: &str, postgres: bool) {
+    migrate_to(url, postgres, 10).await;
+    let mut conn = AnyConnection::connect(url).await.unwrap();
+    let collection = |name: &str| {
+        format!(
+            "INSERT INTO collections (id, owner, home, name, kind, created_at) \
+             VALUES ('alice/addressbooks/{name}', 'alice', 'addressbooks', '{name}', 'addressbook', 1)"
+        )
+    };
+    conn.execute("INSERT INTO users (name, password_hash, created_at) VALUES ('alice', 'x', 1)")
+        .await
+        .unwrap();
+    // `work` is deleted and made again, as version 10 did it: its log
+    // started over at 0, below positions its predecessor handed out.
+    let (work, kept) = ("alice/addressbooks/work", "alice/addressbooks/kept");
+    conn.execute(collection("work").as_str()).await.unwrap();
+    let old = [
+        log_change(&mut conn, work, "t1").await,
+        log_change(&mut conn, work, "t2").await,
+    ];
+    conn.execute("DELETE FROM changes WHERE collection_id = 'alice/addressbooks/work'")
+        .await
+        .unwrap();
+    conn.execute("DELETE FROM collections WHERE id = 'alice/addressbooks/work'")
+        .await
+        .unwrap();
+    conn.execute(collection("work").as_str()).await.unwrap();
+    let new = log_change(&mut conn, work, "t3").await;
+    conn.execute(collection("kept").as_str()).await.unwrap();
+    let kept_at = log_change(&mut conn, kept, "t4").await;
+    conn.execute(collection("empty").as_str()).await.unwrap();
+    for (id, seq) in [(work, new), (kept, kept_at)] {
+        sqlx::query("UPDATE collections SET last_seq = $2 WHERE id = $1")
+            .bind(id)
+            .bind(seq.0)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqlStore::connect(url).await.expect("the store applies migration 11");
+    let (work, kept) = (CollectionId(work.into()), CollectionId(kept.into()));
+    for given in old {
+        let stale = store.changes_since(&work, given, 10).await;
+        assert!(
+            matches!(stale, Err(StoreError::TokenExpired { .. })),
+            "{given}: {stale:?}"
+        );
+        let stale = store.members_since(&work, given, 10, false).await;
+        assert!(
+            matches!(stale, Err(StoreError::TokenExpired { .. })),
+            "{given}: {stale:?}"
+        );
+    }
+    assert_eq!(store.changes_since(&work, new, 10).await.unwrap().changes.len(), 0);
+    assert_eq!(store.changes_since(&work, Seq(0), 10).await.unwrap().changes.len(), 1);
+    // Collections made once keep every position they handed out.
+    assert_eq!(store.changes_since(&kept, kept_at, 10).await.unwrap().changes.len(), 0);
+    assert_eq!(store.changes_since(&kept, Seq(0), 10).await.unwrap().changes.len(), 1);
+    let empty = CollectionId("alice/addressbooks/empty".into());
+    assert_eq!(store.current_seq(&empty).await.unwrap(), Seq(0));
+    assert_eq!(
+        store.members_since(&empty, Seq(0), 10, false).await.unwrap().next,
+        Seq(0)
+    );
+}
+
+#[tokio::test]
+async fn migration_11_refuses_positions_of_a_collection_made_before_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    std::fs::File::create(&path).unwrap();
+    check_collection_log_starts(&format!("sqlite://{}", path.display()), false).await;
+}
+
+#[tokio::test]
+async fn migration_11_refuses_positions_of_a_collection_made_before_postgres() {
+    let Some(base) = common::stores::postgres_url() else {
+        return;
+    };
+    let url = common::stores::fresh_postgres_schema(&base).await;
+    check_collection_log_starts(&url, true).await;
 }

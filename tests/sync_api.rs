@@ -209,7 +209,11 @@ async fn retried_push_is_applied_once_and_pull_returns_it_with_cursor() {
     assert!(first.results[0].created && !first.results[0].duplicate);
     let again: PushResponse = push(&server, &a.token, &[create_tx("t1")]).await.json().await.unwrap();
     assert!(again.results[0].duplicate);
-    assert_eq!(server.store().current_seq(&contacts()).await.unwrap().0, 1);
+    assert_eq!(
+        Some(server.store().current_seq(&contacts()).await.unwrap()),
+        first.results[0].seq,
+        "one write"
+    );
     let pulled: PullResponse = as_device(&server, Method::GET, &format!("{}?after=0", changes()), &a.token)
         .send()
         .await
@@ -350,7 +354,8 @@ async fn long_poll_wakes_within_a_second_of_a_push_and_sees_dav_writes() {
         })
         .await
         .unwrap();
-    let page: PullResponse = as_device(&server, Method::GET, &format!("{}?after=1&wait=5", changes()), &b.token)
+    let after = format!("{}?after={}&wait=5", changes(), page.cursor.0);
+    let page: PullResponse = as_device(&server, Method::GET, &after, &b.token)
         .send()
         .await
         .unwrap()
@@ -365,4 +370,79 @@ async fn long_poll_wakes_within_a_second_of_a_push_and_sees_dav_writes() {
         .unwrap()
         .unwrap();
     assert!(String::from_utf8(jane.original).unwrap().contains("TEL:+1 555 0100"));
+}
+
+#[tokio::test]
+async fn a_cursor_from_before_the_collection_was_made_again_needs_a_resync() {
+    for server in setup_all().await {
+        let a = device(&server, "alice", "a").await;
+        let open = as_device(&server, Method::POST, &session(), &a.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(open.status(), 200);
+        push(&server, &a.token, &[create_tx("t1")]).await;
+        let close = as_device(&server, Method::DELETE, &session(), &a.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(close.status(), 204);
+        let pulled: PullResponse = as_device(&server, Method::GET, &format!("{}?after=0", changes()), &a.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let old_cursor = pulled.cursor;
+        // The address book is deleted and made again over DAV, and written
+        // to, so that its log is past the old cursor.
+        let book = "/dav/addressbooks/alice/contacts/";
+        let dav = |method: &str, path: &str| {
+            server
+                .client
+                .request(Method::from_bytes(method.as_bytes()).unwrap(), server.url(path))
+                .basic_auth("alice", Some(PASSWORD))
+        };
+        assert_eq!(dav("DELETE", book).send().await.unwrap().status(), 204);
+        let body = r#"<d:mkcol xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav"><d:set><d:prop><d:resourcetype><d:collection/><card:addressbook/></d:resourcetype></d:prop></d:set></d:mkcol>"#;
+        assert_eq!(dav("MKCOL", book).body(body).send().await.unwrap().status(), 201);
+        for uid in ["new1", "new2"] {
+            let card = CARD.replace("UID:jane", &format!("UID:{uid}"));
+            let put = dav("PUT", &format!("{book}{uid}.vcf"))
+                .header("content-type", "text/vcard")
+                .body(card)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(put.status(), 201);
+        }
+        assert!(server.store().current_seq(&contacts()).await.unwrap() > old_cursor);
+        let stale = as_device(
+            &server,
+            Method::GET,
+            &format!("{}?after={}", changes(), old_cursor.0),
+            &a.token,
+        )
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(stale.status(), 410, "a page against another log would be wrong");
+        let body: ApiError = stale.json().await.unwrap();
+        assert_eq!(body.code, pimgate::sync_protocol::ErrorCode::ResyncNeeded);
+        // The snapshot and its cursor start the device over.
+        let snapshot: pimgate::sync_protocol::Snapshot =
+            as_device(&server, Method::GET, &api_path(&contacts(), "objects"), &a.token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+        assert_eq!(snapshot.objects.len(), 2);
+        let after = format!("{}?after={}", changes(), snapshot.cursor.0);
+        let resumed = as_device(&server, Method::GET, &after, &a.token).send().await.unwrap();
+        assert_eq!(resumed.status(), 200);
+        server.stop().await.unwrap();
+    }
 }

@@ -8,8 +8,9 @@
 //!   previous version, diffs, and logs the field-level changes.
 //! - [`Engine::apply_transaction`] (in `push.rs`): field-level changes a
 //!   device pushed against a base version, merged when the object moved on.
-//! - [`Engine::transfer`]: a COPY or MOVE of collections; the objects of a
-//!   copied address book or calendar are created anew in the copy.
+//! - [`Engine::transfer`]: a COPY or MOVE of collections or of one object;
+//!   the objects of a copied address book or calendar are created anew in
+//!   the copy, a copied or moved object anew at its destination.
 //!
 //! What the log records for a version is always `diff(previous, stored)`,
 //! so replaying the log from a create reproduces every version.
@@ -18,7 +19,8 @@
 //! record it asks the caller's [`ObjectRenderer`].
 
 use crate::store::{
-    ChangeLog, ChangesSince, Collection, Expected, ObjectStore, ObjectWrite, StoredObject, Transfer, Transfers,
+    ChangeLog, ChangesSince, Collection, Copying, Expected, ObjectCopy, ObjectStore, ObjectWrite, StoredObject,
+    Transfer, Transfers,
 };
 use crate::universal::{
     Action, Change, ChangeTransaction, CollectionId, DeviceId, ETag, FieldPath, ObjectName, Op, Record, Seq, Timestamp,
@@ -184,26 +186,10 @@ impl<S: ObjectStore + ChangeLog + Sync> Engine<S> {
             .filter(|o| !o.deleted)
             .ok_or_else(|| EngineError::NotFound(format!("{collection}/{name}")))?;
         check_precondition(precondition, Some(&prev))?;
-        let expected = Expected::Version(prev.version);
-        let version = Version(prev.version.0 + 1);
-        let removal = vec![Change {
-            path: root_path(),
-            action: Action::Remove,
-            prop: None,
-            component: None,
-        }];
-        let write = ObjectWrite {
-            expected,
-            name: name.clone(),
-            etag: prev.etag,
-            content_type: prev.content_type,
-            original: prev.original,
-            transaction: transaction(collection, prev.uid, Op::Delete, expected, version, origin, at, removal),
-            record: prev.record,
-            conflicts: None,
-            writer: origin.0.clone(),
-        };
-        self.store.commit(write).await.map_err(precondition_on_race)
+        self.store
+            .commit(removal(prev, origin, at))
+            .await
+            .map_err(precondition_on_race)
     }
 
     /// The log rows after `since`, at most `limit`.
@@ -221,11 +207,14 @@ impl<S: Transfers + Sync> Engine<S> {
     /// Takes the steps of a COPY or MOVE in one store transaction. Each
     /// object of a copied address book or calendar becomes a new object of
     /// the copy (version 1, a create in the copy's change log), so a sync
-    /// client of the destination sees it like any new object.
+    /// client of the destination sees it like any new object; so does a
+    /// copied or moved object at its destination, and a moved object is
+    /// deleted at its source.
     pub async fn transfer(&self, transfer: &Transfer) -> Result<(), EngineError> {
         let (at, origin) = (transfer.at, &transfer.origin);
-        let copies = |to: &Collection, objects: Vec<StoredObject>| {
-            objects.into_iter().map(|o| copy_write(to, o, origin, at)).collect()
+        let copies = |copying: Copying<'_>| match copying {
+            Copying::Collection { to, objects } => objects.into_iter().map(|o| copy_write(to, o, origin, at)).collect(),
+            Copying::Object(copy) => object_copy_writes(*copy, origin, at),
         };
         Ok(self.store.transfer(transfer, copies).await?)
     }
@@ -233,16 +222,50 @@ impl<S: Transfers + Sync> Engine<S> {
 
 /// The write creating a copy of `object` in the collection `to`.
 fn copy_write(to: &Collection, object: StoredObject, origin: &DeviceId, at: Timestamp) -> ObjectWrite {
-    let version = Version(1);
+    let name = object.name.clone();
+    creation(&to.id, name, object, Version(1), origin, at)
+}
+
+/// The writes of one object copied or moved, in order: the live object at
+/// the destination goes (it may hold another UID, which a new version
+/// could not change); a moved source goes, before the copy is made, so
+/// that within one collection its UID is free; then the copy is created
+/// over the destination's tombstone, its version after the tombstone's.
+fn object_copy_writes(copy: ObjectCopy, origin: &DeviceId, at: Timestamp) -> Vec<ObjectWrite> {
+    let mut writes = Vec::new();
+    let mut tombstone = copy.replaced.as_ref().map(|o| o.version);
+    if let Some(live) = copy.replaced.filter(|o| !o.deleted) {
+        let gone = removal(live, origin, at);
+        tombstone = Some(gone.transaction.new_version);
+        writes.push(gone);
+    }
+    if copy.moved {
+        writes.push(removal(copy.source.clone(), origin, at));
+    }
+    let version = Version(tombstone.map_or(1, |v| v.0 + 1));
+    let (collection, name) = copy.to;
+    writes.push(creation(&collection, name, copy.source, version, origin, at));
+    writes
+}
+
+/// The write creating `object`'s content at `name` in `collection`.
+fn creation(
+    collection: &CollectionId,
+    name: ObjectName,
+    object: StoredObject,
+    version: Version,
+    origin: &DeviceId,
+    at: Timestamp,
+) -> ObjectWrite {
     let changes = create_changes(&object.record);
     ObjectWrite {
         expected: Expected::Absent,
-        name: object.name,
+        name,
         etag: object.etag,
         content_type: object.content_type,
         original: object.original,
         transaction: transaction(
-            &to.id,
+            collection,
             object.uid,
             Op::Create,
             Expected::Absent,
@@ -252,6 +275,38 @@ fn copy_write(to: &Collection, object: StoredObject, origin: &DeviceId, at: Time
             changes,
         ),
         record: object.record,
+        conflicts: None,
+        writer: origin.0.clone(),
+    }
+}
+
+/// The write deleting the live object `prev`, its tombstone keeping its last state.
+fn removal(prev: StoredObject, origin: &DeviceId, at: Timestamp) -> ObjectWrite {
+    let expected = Expected::Version(prev.version);
+    let version = Version(prev.version.0 + 1);
+    let changes = vec![Change {
+        path: root_path(),
+        action: Action::Remove,
+        prop: None,
+        component: None,
+    }];
+    ObjectWrite {
+        expected,
+        name: prev.name,
+        etag: prev.etag,
+        content_type: prev.content_type,
+        original: prev.original,
+        transaction: transaction(
+            &prev.collection,
+            prev.uid,
+            Op::Delete,
+            expected,
+            version,
+            origin,
+            at,
+            changes,
+        ),
+        record: prev.record,
         conflicts: None,
         writer: origin.0.clone(),
     }

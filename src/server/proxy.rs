@@ -28,10 +28,7 @@ pub struct RequestOrigin {
 impl RequestOrigin {
     /// Reads the connection's peer (set by `server::run`) and the headers.
     pub fn from_parts(parts: &Parts, state: &AppState) -> RequestOrigin {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(state.config().listen, |c| c.0);
+        let peer = peer_of(parts, state);
         resolve(
             &parts.headers,
             peer,
@@ -44,6 +41,59 @@ impl RequestOrigin {
     /// `scheme://host`, for absolute URLs.
     pub fn base_url(&self) -> String {
         format!("{}://{}", self.scheme, self.host)
+    }
+
+    /// Whether an absolute URL with this scheme and authority
+    /// (`[user@]host[:port]`) names this origin: scheme and host compared
+    /// without case, a default port (80, 443) written or not.
+    pub fn is_named_by(&self, scheme: &str, authority: &str) -> bool {
+        scheme.eq_ignore_ascii_case(&self.scheme)
+            && normal_authority(&self.scheme, authority) == normal_authority(&self.scheme, &self.host)
+    }
+}
+
+/// The origins a request may name this server by, as in an absolute
+/// `Destination` (RFC 4918 §10.3): the scheme and host it addressed
+/// directly (`Host`, or the request line's authority) and, when it came
+/// through a trusted proxy, the public ones the proxy forwarded.
+pub fn own_origins(parts: &Parts, state: &AppState) -> Vec<RequestOrigin> {
+    let peer = peer_of(parts, state);
+    let config = state.config();
+    let tls = state.tls_enabled();
+    let direct = resolve(&parts.headers, peer, tls, &[], config.listen);
+    let mut origins = vec![
+        resolve(&parts.headers, peer, tls, &config.proxy.trusted, config.listen),
+        direct.clone(),
+    ];
+    if let Some(authority) = parts.uri.authority() {
+        origins.push(RequestOrigin {
+            host: authority.to_string(),
+            ..direct
+        });
+    }
+    origins.dedup();
+    origins
+}
+
+fn peer_of(parts: &Parts, state: &AppState) -> SocketAddr {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(state.config().listen, |c| c.0)
+}
+
+/// `host[:port]` without user info, lower case, without the scheme's default port.
+fn normal_authority(scheme: &str, authority: &str) -> String {
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host = host.to_ascii_lowercase();
+    let default = if scheme.eq_ignore_ascii_case("https") {
+        ":443"
+    } else {
+        ":80"
+    };
+    match host.strip_suffix(default) {
+        Some(bare) => bare.to_owned(),
+        None => host,
     }
 }
 
@@ -154,5 +204,21 @@ mod tests {
         );
         assert_eq!(o.client_ip, "1.2.3.4".parse::<IpAddr>().unwrap(), "rightmost untrusted");
         assert_eq!(o.base_url(), "https://dav.example.org");
+    }
+
+    #[test]
+    fn an_origin_is_named_with_or_without_its_default_port_in_any_case() {
+        let o = resolve(
+            &headers(&[("host", "Dav.Example.org")]),
+            "10.0.0.9:5000".parse().unwrap(),
+            true,
+            &[],
+            LISTEN.parse().unwrap(),
+        );
+        assert!(o.is_named_by("HTTPS", "dav.example.org:443"));
+        assert!(o.is_named_by("https", "alice@dav.example.org"));
+        assert!(!o.is_named_by("http", "dav.example.org"));
+        assert!(!o.is_named_by("https", "dav.example.org:8443"));
+        assert!(!o.is_named_by("https", "other.example.org"));
     }
 }

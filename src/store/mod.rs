@@ -193,6 +193,12 @@ pub trait Accounts {
     fn list_devices(&self, user: &str) -> impl Future<Output = Result<Vec<Device>, StoreError>> + Send;
     fn revoke_device(&self, id: &DeviceId, at: Timestamp) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Creates a collection. Its change log starts at a position reserved
+    /// above every position handed out before, so a collection made again
+    /// at the id of a deleted one refuses the positions (sync tokens,
+    /// device cursors) handed out for its predecessor as expired, and its
+    /// CTag never repeats one of the predecessor's. Position 0 ("from the
+    /// beginning") stays valid until the log is pruned.
     fn create_collection(&self, collection: &Collection) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn collection(&self, id: &CollectionId) -> impl Future<Output = Result<Option<Collection>, StoreError>> + Send;
     fn list_collections(&self, owner: &str) -> impl Future<Output = Result<Vec<Collection>, StoreError>> + Send;
@@ -281,18 +287,21 @@ pub trait PlainResources {
 /// COPY and MOVE (RFC 4918 §9.8–9.9) of collections and plain resources.
 pub trait Transfers {
     /// Takes the steps of `transfer` in order, in one transaction: all or
-    /// nothing. `copies` turns the live objects of an address book or
-    /// calendar being copied (read inside the transaction, so no write
-    /// slips between the read and the copy) into the writes that create
-    /// them in the new collection, each with its change-log row.
+    /// nothing. `copies` turns the objects a step copies or removes (read
+    /// inside the transaction, so no write slips between the read and the
+    /// copy) into the writes that do it, each with its change-log row, in
+    /// the order given: the objects of an address book or calendar being
+    /// copied into the writes creating them in the new collection, one
+    /// object copied or moved into the writes replacing the destination
+    /// and removing a moved source. Another holder's live lease on a
+    /// collection written refuses the transfer.
     ///
     /// A collection created here starts its change log at a position
-    /// reserved above every position handed out before, so a sync token
-    /// issued for whatever was at its URL earlier is refused as expired
-    /// rather than read against an unrelated log.
+    /// reserved above every position handed out before, like every new
+    /// collection ([`Accounts::create_collection`]).
     fn transfer<F>(&self, transfer: &Transfer, copies: F) -> impl Future<Output = Result<(), StoreError>> + Send
     where
-        F: Fn(&Collection, Vec<StoredObject>) -> Vec<ObjectWrite> + Send + Sync;
+        F: Fn(Copying<'_>) -> Vec<ObjectWrite> + Send + Sync;
 }
 
 /// Collection leases: one writer at a time, across processes sharing a database.

@@ -431,6 +431,43 @@ pub enum TransferStep {
         /// A MOVE: the modification time comes along.
         moved: bool,
     },
+    /// Copies the live object `from` of an address book or calendar to
+    /// `to` (a name in a collection of the same kind), replacing what is
+    /// there, with its dead properties; a MOVE also removes the source
+    /// with its dead properties and the locks rooted at it. The writes
+    /// come from the caller ([`Copying::Object`]).
+    CopyObject {
+        from: (CollectionId, ObjectName),
+        to: (CollectionId, ObjectName),
+        moved: bool,
+    },
+}
+
+/// What a [`Transfer`] read inside its transaction, for the caller to turn
+/// into object writes (new versions with their change-log rows).
+#[derive(Debug)]
+pub enum Copying<'a> {
+    /// The live objects of an address book or calendar copied to `to`:
+    /// each becomes a new object there.
+    Collection {
+        to: &'a Collection,
+        objects: Vec<StoredObject>,
+    },
+    /// One object copied or moved ([`TransferStep::CopyObject`]).
+    Object(Box<ObjectCopy>),
+}
+
+/// One object copied or moved, as the transfer found it.
+#[derive(Debug)]
+pub struct ObjectCopy {
+    /// The live object copied.
+    pub source: StoredObject,
+    /// The collection and name the copy goes to.
+    pub to: (CollectionId, ObjectName),
+    /// What is at `to`: a live object the copy replaces, or a tombstone.
+    pub replaced: Option<StoredObject>,
+    /// A MOVE: the source goes.
+    pub moved: bool,
 }
 
 /// An opaque resource of a plain WebDAV collection: bytes and a media type,

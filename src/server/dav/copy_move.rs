@@ -78,14 +78,24 @@ pub async fn handle(ctx: &Ctx, target: Target, mode: Mode) -> Result<Response, S
     }))
 }
 
-/// The `Destination` header as a target (RFC 4918 §10.3: an absolute URI or path).
+/// The `Destination` header as a target (RFC 4918 §10.3: an absolute URI
+/// or path). An absolute URI naming another scheme, host or port than the
+/// request addressed (or, behind a trusted proxy, than the proxy
+/// forwarded) is on another server: 502 (RFC 4918 §9.8.5, §9.9.4), as is a
+/// path outside the DAV space.
 fn destination(ctx: &Ctx) -> Result<Target, ServerError> {
     let bad = || ServerError::status_with(StatusCode::BAD_REQUEST, "missing or unusable Destination header");
-    let value = ctx.header("destination").ok_or_else(bad)?;
+    let elsewhere = |why: &str| ServerError::status_with(StatusCode::BAD_GATEWAY, why.to_owned());
+    let value = ctx.header("destination").ok_or_else(bad)?.trim();
+    if !value.starts_with('/') {
+        let (scheme, rest) = value.split_once("://").ok_or_else(bad)?;
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if !ctx.origins.iter().any(|o| o.is_named_by(scheme, authority)) {
+            return Err(elsewhere("the destination is on another server"));
+        }
+    }
     let href = Href::from_wire(value).map_err(|_| bad())?;
-    let encoded = href.encoded();
-    Target::parse(&encoded)
-        .ok_or_else(|| ServerError::status_with(StatusCode::BAD_GATEWAY, "destination outside this server's DAV space"))
+    Target::parse(&href.encoded()).ok_or_else(|| elsewhere("destination outside this server's DAV space"))
 }
 
 /// `Overwrite` (RFC 4918 §10.6): `T` when absent; anything but T or F is 400.

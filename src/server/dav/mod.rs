@@ -53,6 +53,7 @@ use crate::store::SqlStore;
 use crate::universal::DeviceId;
 
 use super::error::ServerError;
+use super::proxy::{self, RequestOrigin};
 use super::{AppState, AuthUser, discovery};
 use resource::Target;
 use xml::XmlLimits;
@@ -62,6 +63,8 @@ pub struct Ctx {
     pub state: AppState,
     pub user: String,
     pub headers: HeaderMap,
+    /// The origins the request may name this server by ([`proxy::own_origins`]).
+    pub origins: Vec<RequestOrigin>,
 }
 
 impl Ctx {
@@ -111,12 +114,18 @@ pub async fn entry(State(state): State<AppState>, request: Request) -> Response 
         Ok(user) => user,
         Err(refused) => return refuse_unread(refused.into_response(), body).await,
     };
-    let (method, uri, headers) = (parts.method.clone(), parts.uri.clone(), parts.headers.clone());
+    let ctx = Ctx {
+        origins: proxy::own_origins(&parts, &state),
+        state: state.clone(),
+        user: user.name,
+        headers: parts.headers.clone(),
+    };
+    let (method, uri) = (parts.method.clone(), parts.uri.clone());
     let body = match Bytes::from_request(Request::from_parts(parts, body), &state).await {
         Ok(body) => body,
         Err(rejection) => return rejection.into_response(),
     };
-    handle(state, user, method, uri, headers, body).await.into_response()
+    handle(ctx, method, uri, body).await.into_response()
 }
 
 /// An answer given before the request body was read (most clients send
@@ -144,19 +153,7 @@ pub async fn root_entry(State(state): State<AppState>, request: Request) -> Resp
 }
 
 /// Every DAV method on every DAV path, after authentication.
-async fn handle(
-    state: AppState,
-    user: AuthUser,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ServerError> {
-    let ctx = Ctx {
-        state,
-        user: user.name,
-        headers,
-    };
+async fn handle(ctx: Ctx, method: Method, uri: Uri, body: Bytes) -> Result<Response, ServerError> {
     let target = Target::parse(uri.path()).ok_or(ServerError::NotFound)?;
     if is_read(&method) && ctx.headers.contains_key("if") {
         // RFC 4918 §10.4.1: a false If header fails any method.

@@ -1,8 +1,9 @@
 //! [`Accounts`] on SQL: users, devices, collections, grants.
 
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 use super::SqlStore;
+use super::positions::{reserve_position, start_log};
 use super::rows::{self, APP_PASSWORD_COLUMNS, COLLECTION_COLUMNS, unique_violation};
 use crate::store::{Access, Accounts, AppPassword, Collection, Device, StoreError, User};
 use crate::universal::{CollectionId, DeviceId, Timestamp};
@@ -13,6 +14,29 @@ fn not_found_if_none(affected: u64, what: impl FnOnce() -> String) -> Result<(),
     } else {
         Ok(())
     }
+}
+
+/// Inserts a collection whose log starts at a freshly reserved position
+/// (see `positions`); [`StoreError::AlreadyExists`] when the id is taken.
+pub(super) async fn insert_collection(tx: &mut Transaction<'_, Any>, c: &Collection) -> Result<(), StoreError> {
+    sqlx::query(&format!(
+        "INSERT INTO collections ({COLLECTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    ))
+    .bind(c.id.as_str())
+    .bind(&c.owner)
+    .bind(c.home.as_str())
+    .bind(&c.name)
+    .bind(c.kind.as_str())
+    .bind(c.display_name.as_deref())
+    .bind(c.description.as_deref())
+    .bind(c.color.as_deref())
+    .bind(c.components.as_deref())
+    .bind(c.created_at.0)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| unique_violation(e, || format!("collection {}", c.id)))?;
+    let position = reserve_position(tx, &c.id, c.created_at).await?;
+    start_log(tx, &c.id, position).await
 }
 
 impl Accounts for SqlStore {
@@ -148,22 +172,9 @@ impl Accounts for SqlStore {
     }
 
     async fn create_collection(&self, c: &Collection) -> Result<(), StoreError> {
-        sqlx::query(&format!(
-            "INSERT INTO collections ({COLLECTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-        ))
-        .bind(c.id.as_str())
-        .bind(&c.owner)
-        .bind(c.home.as_str())
-        .bind(&c.name)
-        .bind(c.kind.as_str())
-        .bind(c.display_name.as_deref())
-        .bind(c.description.as_deref())
-        .bind(c.color.as_deref())
-        .bind(c.components.as_deref())
-        .bind(c.created_at.0)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| unique_violation(e, || format!("collection {}", c.id)))?;
+        let mut tx = self.pool.begin().await?;
+        insert_collection(&mut tx, c).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -7,21 +7,9 @@ use super::{IN_CHUNK, SqlStore};
 use crate::store::{ChangeLog, ChangesSince, LoggedChange, StoreError};
 use crate::universal::{CollectionId, DeviceId, ObjectName, Seq, Timestamp, TxId};
 
-impl SqlStore {
-    /// (latest position, pruned-through position) of a collection.
-    pub(super) async fn positions(&self, collection: &CollectionId) -> Result<(Seq, Seq), StoreError> {
-        let row = sqlx::query("SELECT last_seq, pruned_seq FROM collections WHERE id = $1")
-            .bind(collection.as_str())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("collection {collection}")))?;
-        Ok((Seq(row.try_get("last_seq")?), Seq(row.try_get("pruned_seq")?)))
-    }
-}
-
 impl ChangeLog for SqlStore {
     async fn current_seq(&self, collection: &CollectionId) -> Result<Seq, StoreError> {
-        Ok(self.positions(collection).await?.0)
+        Ok(self.positions(collection).await?.latest)
     }
 
     async fn changes_since(
@@ -30,16 +18,9 @@ impl ChangeLog for SqlStore {
         since: Seq,
         limit: u32,
     ) -> Result<ChangesSince, StoreError> {
-        let (latest, pruned) = self.positions(collection).await?;
-        if since < pruned {
-            return Err(StoreError::TokenExpired {
-                given: since,
-                oldest: pruned,
-            });
-        }
-        if since > latest {
-            return Err(StoreError::FuturePosition { given: since, latest });
-        }
+        let positions = self.positions(collection).await?;
+        positions.check_retained(since)?;
+        positions.check_handed_out(since)?;
         let sql =
             format!("SELECT {CHANGE_COLUMNS} FROM changes WHERE collection_id = $1 AND seq > $2 ORDER BY seq LIMIT $3");
         let fetched = sqlx::query(&sql)

@@ -130,18 +130,13 @@ impl ObjectStore for SqlStore {
     ) -> Result<MembersSince, StoreError> {
         // Read before the rows: a write committing in between is either in
         // the rows or after the returned position, never skipped.
-        let (latest, pruned) = self.positions(collection).await?;
-        if since > latest {
-            return Err(StoreError::FuturePosition { given: since, latest });
+        let positions = self.positions(collection).await?;
+        positions.check_handed_out(since)?;
+        // An initial listing (live members only) needs no log history.
+        if !live_only {
+            positions.check_retained(since)?;
         }
-        // Positions before the collection's oldest usable one (a collection
-        // re-created by COPY/MOVE starts above every position handed out).
-        if !live_only && since < pruned {
-            return Err(StoreError::TokenExpired {
-                given: since,
-                oldest: pruned,
-            });
-        }
+        let latest = positions.latest;
         let sql = "SELECT name, deleted, modified_seq FROM objects \
                    WHERE collection_id = $1 AND modified_seq > $2 AND (deleted = 0 OR $3 = 0) \
                    ORDER BY modified_seq LIMIT $4";

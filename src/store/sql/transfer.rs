@@ -1,23 +1,25 @@
 //! [`Transfers`] on SQL: the steps of a COPY or MOVE in one transaction.
 //! Rows are copied inside the database (`INSERT … SELECT`); only the
 //! objects of address books and calendars pass through the caller, which
-//! builds their new versions and change-log rows.
+//! builds their new versions and change-log rows (one object's copy or
+//! move: [`object_copy`](super::object_copy)).
 
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 use super::SqlStore;
+use super::accounts::insert_collection;
+use super::object_copy::copy_object;
 use super::objects::{advance_position, lock_collection, write_object};
-use super::rows::{self, COLLECTION_COLUMNS, OBJECT_COLUMNS, unique_violation};
-use crate::store::{Collection, ObjectWrite, StoreError, StoredObject, Transfer, TransferStep, Transfers};
+use super::rows::{self, OBJECT_COLUMNS};
+use crate::store::{Collection, Copying, ObjectWrite, StoreError, StoredObject, Transfer, TransferStep, Transfers};
 use crate::universal::{CollectionId, ObjectName, Timestamp};
 
 impl Transfers for SqlStore {
     async fn transfer<F>(&self, transfer: &Transfer, copies: F) -> Result<(), StoreError>
     where
-        F: Fn(&Collection, Vec<StoredObject>) -> Vec<ObjectWrite> + Send + Sync,
+        F: Fn(Copying<'_>) -> Vec<ObjectWrite> + Send + Sync,
     {
         let mut tx = self.pool.begin().await?;
-        let mut position = None;
         for step in &transfer.steps {
             match step {
                 TransferStep::DeleteCollection(id) => delete_collection(&mut tx, id, transfer).await?,
@@ -28,11 +30,12 @@ impl Transfers for SqlStore {
                     members,
                     moved,
                 } => {
-                    create_copy(&mut tx, from, to, transfer.at, &mut position).await?;
+                    create_copy(&mut tx, from, to).await?;
                     copy_dead_properties(&mut tx, from, &to.id, *members).await?;
                     if *members {
                         copy_plain_resources(&mut tx, from, &to.id, (!moved).then_some(transfer.at)).await?;
-                        let writes = copies(to, live_objects(&mut tx, from).await?);
+                        let objects = live_objects(&mut tx, from).await?;
+                        let writes = copies(Copying::Collection { to, objects });
                         copy_objects(&mut tx, &to.id, &writes, transfer.at).await?;
                     }
                     if *moved {
@@ -41,6 +44,9 @@ impl Transfers for SqlStore {
                 }
                 TransferStep::CopyResource { from, to, moved } => {
                     copy_resource(&mut tx, from, to, (!moved).then_some(transfer.at)).await?;
+                }
+                TransferStep::CopyObject { from, to, moved } => {
+                    copy_object(&mut tx, transfer, (from, to), *moved, &copies).await?;
                 }
             }
         }
@@ -80,6 +86,16 @@ async fn delete_resource(
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound(format!("resource {name} in {collection}")));
     }
+    forget_resource(tx, collection, name).await
+}
+
+/// Removes the dead properties of a resource that went and the locks
+/// rooted at it (RFC 4918 §9.6, §9.9.4).
+pub(super) async fn forget_resource(
+    tx: &mut Transaction<'_, Any>,
+    collection: &CollectionId,
+    name: &ObjectName,
+) -> Result<(), StoreError> {
     for table in ["dead_properties", "resource_locks"] {
         sqlx::query(&format!(
             "DELETE FROM {table} WHERE collection_id = $1 AND resource = $2"
@@ -93,15 +109,8 @@ async fn delete_resource(
 }
 
 /// Locks the source row (writers of the source wait for the copy), then
-/// creates the new collection with its log starting at the transfer's
-/// reserved position.
-async fn create_copy(
-    tx: &mut Transaction<'_, Any>,
-    from: &CollectionId,
-    to: &Collection,
-    at: Timestamp,
-    position: &mut Option<i64>,
-) -> Result<(), StoreError> {
+/// creates the new collection (its log starting at a reserved position).
+async fn create_copy(tx: &mut Transaction<'_, Any>, from: &CollectionId, to: &Collection) -> Result<(), StoreError> {
     let source = sqlx::query("UPDATE collections SET last_seq = last_seq WHERE id = $1")
         .bind(from.as_str())
         .execute(&mut **tx)
@@ -109,56 +118,7 @@ async fn create_copy(
     if source.rows_affected() == 0 {
         return Err(StoreError::NotFound(format!("collection {from}")));
     }
-    sqlx::query(&format!(
-        "INSERT INTO collections ({COLLECTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-    ))
-    .bind(to.id.as_str())
-    .bind(&to.owner)
-    .bind(to.home.as_str())
-    .bind(&to.name)
-    .bind(to.kind.as_str())
-    .bind(to.display_name.as_deref())
-    .bind(to.description.as_deref())
-    .bind(to.color.as_deref())
-    .bind(to.components.as_deref())
-    .bind(to.created_at.0)
-    .execute(&mut **tx)
-    .await
-    .map_err(|e| unique_violation(e, || format!("collection {}", to.id)))?;
-    let seq = match *position {
-        Some(seq) => seq,
-        None => *position.insert(reserve_position(tx, &to.id, at).await?),
-    };
-    sqlx::query("UPDATE collections SET last_seq = $2, pruned_seq = $2 WHERE id = $1")
-        .bind(to.id.as_str())
-        .bind(seq)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-/// A change-log position above every position handed out so far: a log
-/// row is inserted (which draws the next value of the log's sequence,
-/// never reused on either backend) and deleted again.
-async fn reserve_position(
-    tx: &mut Transaction<'_, Any>,
-    collection: &CollectionId,
-    at: Timestamp,
-) -> Result<i64, StoreError> {
-    let row = sqlx::query(
-        "INSERT INTO changes (collection_id, object_name, uid, op, txid, origin, base_version, new_version, at, changes) \
-         VALUES ($1, '', '', 'create', 'pimgate:position', 'pimgate', NULL, 0, $2, '[]') RETURNING seq",
-    )
-    .bind(collection.as_str())
-    .bind(at.0)
-    .fetch_one(&mut **tx)
-    .await?;
-    let seq: i64 = row.try_get("seq")?;
-    sqlx::query("DELETE FROM changes WHERE seq = $1")
-        .bind(seq)
-        .execute(&mut **tx)
-        .await?;
-    Ok(seq)
+    insert_collection(tx, to).await
 }
 
 /// The collection's own dead properties, and with `members` its members'.
@@ -271,6 +231,15 @@ async fn copy_resource(
     if insert.execute(&mut **tx).await?.rows_affected() == 0 {
         return Err(StoreError::NotFound(format!("resource {} in {}", from.1, from.0)));
     }
+    replace_dead_properties(tx, from, to).await
+}
+
+/// Gives `to` the dead properties of `from` (those it had go).
+pub(super) async fn replace_dead_properties(
+    tx: &mut Transaction<'_, Any>,
+    from: &(CollectionId, ObjectName),
+    to: &(CollectionId, ObjectName),
+) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM dead_properties WHERE collection_id = $1 AND resource = $2")
         .bind(to.0.as_str())
         .bind(to.1.as_str())

@@ -1,17 +1,20 @@
-//! COPY and MOVE of one member: an object of an address book or calendar
-//! through the engine, or an opaque resource of a plain collection in one
-//! store transaction (which also replaces a collection in its way).
+//! COPY and MOVE of one member, each one store transaction
+//! ([`crate::store::Transfer`]): an object of an address book or calendar
+//! through the engine (the destination replaced, the copy created, a moved
+//! source deleted, dead properties along — all or nothing), or an opaque
+//! resource of a plain collection (which also replaces a collection in its
+//! way).
 //!
 //! CalDAV/CardDAV keep UIDs unique per collection, so a COPY inside one
-//! collection fails with `no-uid-conflict`; a MOVE inside one collection
-//! deletes the source first and restores it if the write fails.
+//! collection fails with `no-uid-conflict`, as does a copy or move onto a
+//! collection where another object holds the UID; nothing changes then.
 
 use axum::http::StatusCode;
 
-use crate::engine::{EngineError, Precondition as EnginePrecondition, PutObject};
+use crate::engine::EngineError;
 use crate::server::accounts::now;
 use crate::server::error::ServerError;
-use crate::store::{CollectionKind, DeadProperties, DeadProperty, ObjectStore, StoredObject, Transfer, TransferStep};
+use crate::store::{CollectionKind, Transfer, TransferStep};
 use crate::universal::ObjectName;
 
 use super::super::Ctx;
@@ -78,11 +81,7 @@ pub async fn transfer(
     if source.reached.collection.kind == CollectionKind::Plain {
         plain(ctx, request.mode, &source, &target, &found.occupant).await?;
     } else {
-        objects(ctx, request, &source, &target).await?;
-        copy_dead_properties(ctx, &source, &target).await?;
-        if request.mode == Mode::Move {
-            super::super::delete::forget(ctx, &source.reached, &source.name).await?;
-        }
+        object(ctx, request.mode, &source, &target).await?;
     }
     Ok(!found.occupant.exists())
 }
@@ -125,93 +124,28 @@ async fn plain(ctx: &Ctx, mode: Mode, from: &Place, to: &Place, occupant: &Occup
     Ok(())
 }
 
-/// Dead properties go with the resource (RFC 4918 §9.8.2, §9.9.1); those
-/// of an overwritten destination are replaced.
-async fn copy_dead_properties(ctx: &Ctx, from: &Place, to: &Place) -> Result<(), ServerError> {
-    let store = ctx.store();
-    let destination = to.name.as_str();
-    let copies: Vec<DeadProperty> = store
-        .dead_properties(&from.reached.collection.id, from.name.as_str())
-        .await?
-        .into_iter()
-        .map(|p| DeadProperty {
-            resource: destination.to_owned(),
-            ..p
-        })
-        .collect();
-    store
-        .clear_dead_properties(&to.reached.collection.id, destination)
-        .await?;
-    store
-        .update_dead_properties(&to.reached.collection.id, destination, &copies, &[])
-        .await?;
-    Ok(())
-}
-
-/// An object of an address book or calendar, through the engine.
-async fn objects(ctx: &Ctx, request: &Request, from: &Place, to: &Place) -> Result<(), ServerError> {
-    let mode = request.mode;
-    let store = ctx.store();
-    let engine = ctx.state.engine();
-    let live = |o: Option<StoredObject>| o.filter(|o| !o.deleted);
-    let source = live(store.object(&from.reached.collection.id, &from.name).await?).ok_or(ServerError::NotFound)?;
-    let existing = live(store.object(&to.reached.collection.id, &to.name).await?);
-    let origin = ctx.origin();
-    if existing.is_some() {
-        // The destination may hold another UID, which a PUT cannot change: replace it.
-        engine
-            .delete_object(
-                &to.reached.collection.id,
-                &to.name,
-                &EnginePrecondition::None,
-                &origin,
-                now(),
-            )
-            .await?;
-    }
-    let same_collection = from.reached.collection.id == to.reached.collection.id;
-    let delete_source = || {
-        engine.delete_object(
-            &from.reached.collection.id,
-            &from.name,
-            &EnginePrecondition::None,
-            &origin,
-            now(),
-        )
-    };
-    if mode == Mode::Move && same_collection {
-        delete_source().await?;
-    }
-    let put = |collection: &Reached, name: &ObjectName| PutObject {
-        collection: collection.collection.id.clone(),
-        name: name.clone(),
-        record: source.record.clone(),
-        original: source.original.clone(),
-        content_type: source.content_type.clone(),
-        precondition: EnginePrecondition::None,
-        origin: origin.clone(),
+/// An object of an address book or calendar, with its dead properties
+/// (RFC 4918 §9.8.2, §9.9.1), through the engine in one transaction.
+async fn object(ctx: &Ctx, mode: Mode, from: &Place, to: &Place) -> Result<(), ServerError> {
+    let transfer = Transfer {
+        steps: vec![TransferStep::CopyObject {
+            from: (from.reached.collection.id.clone(), from.name.clone()),
+            to: (to.reached.collection.id.clone(), to.name.clone()),
+            moved: mode == Mode::Move,
+        }],
         at: now(),
+        origin: ctx.origin(),
     };
-    if let Err(error) = engine.put_object(put(&to.reached, &to.name)).await {
-        if mode == Mode::Move && same_collection {
-            // Put the source back where it was.
-            let _ = engine.put_object(put(&from.reached, &from.name)).await;
-        }
-        let kind = to.reached.collection.kind;
-        return Err(match error {
-            EngineError::UidConflict { existing } => ServerError::Precondition {
-                condition: Precondition::NoUidConflict(
-                    kind.data_kind().unwrap_or(DataKind::Calendar),
-                    to.reached.object_href(&existing),
-                ),
-                status: Some(StatusCode::FORBIDDEN),
-                detail: Some(format!("the UID is already used by {existing}")),
-            },
-            other => other.into(),
-        });
+    match ctx.state.engine().transfer(&transfer).await {
+        Ok(()) => Ok(()),
+        Err(EngineError::UidConflict { existing }) => Err(ServerError::Precondition {
+            condition: Precondition::NoUidConflict(
+                to.reached.collection.kind.data_kind().unwrap_or(DataKind::Calendar),
+                to.reached.object_href(&existing),
+            ),
+            status: Some(StatusCode::FORBIDDEN),
+            detail: Some(format!("the UID is already used by {existing}")),
+        }),
+        Err(other) => Err(other.into()),
     }
-    if mode == Mode::Move && !same_collection {
-        delete_source().await?;
-    }
-    Ok(())
 }

@@ -16,15 +16,18 @@ mod principals;
 mod query;
 mod sync_collection;
 
+use std::collections::HashMap;
+
 use axum::response::Response;
 
 use crate::server::accounts::now;
 use crate::server::error::ServerError;
-use crate::store::{Access, ObjectSummary, SqlStore, StoredObject};
+use crate::store::{Access, ObjectStore, ObjectSummary, SqlStore, StoreError, StoredObject};
+use crate::universal::ObjectName;
 
 use super::Ctx;
 use super::locks::{self, Lock};
-use super::propfind;
+use super::propfind::{self, discovery};
 use super::props::{PropContext, Subject};
 use super::resource::{self, Reached, Target};
 use super::xml::request::{PropFind, Report, parse_report};
@@ -79,20 +82,17 @@ pub async fn handle(ctx: &Ctx, target: Target, body: &[u8]) -> Result<Response, 
             hrefs,
             props,
             address_data,
-        } if offered => Ok(multiget::run(
-            ctx,
-            reached,
-            hrefs,
-            props,
-            DataWant::address(address_data.as_ref()),
-        )),
+        } if offered => {
+            let want = DataWant::in_props(&props, address_data.as_ref(), None, Default::default());
+            Ok(multiget::run(ctx, reached, hrefs, props, want))
+        }
         Report::CalendarMultiget {
             hrefs,
             props,
             calendar_data,
         } if offered => {
             let options = data::options_for(ctx, &reached, calendar_data.as_ref()).await?;
-            let want = DataWant::calendar(calendar_data, options);
+            let want = DataWant::in_props(&props, None, calendar_data, options);
             Ok(multiget::run(ctx, reached, hrefs, props, want))
         }
         Report::AddressbookQuery {
@@ -151,6 +151,55 @@ pub async fn report_locks(
     }
     let locks = locks::load(store, &reached.collection.owner, now()).await?;
     Ok(Some(locks))
+}
+
+/// The `<response>`s of members in a report, in order: each an href and
+/// the name it names in the collection (`None`, or a name without a live
+/// object: 404). Read in one query per call: summaries when no data is
+/// asked for (no bodies read, no records decoded), else the objects.
+pub async fn member_responses(
+    store: &SqlStore,
+    pctx: &PropContext<'_>,
+    reached: &Reached,
+    space: Option<&[Lock]>,
+    props: &PropFind,
+    data: Option<&DataWant>,
+    members: Vec<(Href, Option<ObjectName>)>,
+) -> Result<Vec<DavResponse>, StoreError> {
+    let names: Vec<ObjectName> = members.iter().filter_map(|(_, name)| name.clone()).collect();
+    let id = &reached.collection.id;
+    let missing = |href| DavResponse::with_status(href, Status::NOT_FOUND);
+    let Some(want) = data else {
+        let found = store.summaries(id, &names).await?;
+        let live: HashMap<_, _> = found.iter().map(|o| (&o.name, o)).collect();
+        return Ok(members
+            .into_iter()
+            .map(|(href, name)| match name.as_ref().and_then(|n| live.get(n)) {
+                Some(summary) => {
+                    let locks = discovery(space, reached, Some(&summary.name));
+                    let subject = Subject::Object {
+                        summary,
+                        access: reached.access,
+                        locks: &locks,
+                    };
+                    propfind::response(pctx, href, &subject, props, &[])
+                }
+                None => missing(href),
+            })
+            .collect());
+    };
+    let found = store.objects(id, &names).await?;
+    let live: HashMap<_, _> = found.iter().filter(|o| !o.deleted).map(|o| (&o.name, o)).collect();
+    Ok(members
+        .into_iter()
+        .map(|(href, name)| match name.as_ref().and_then(|n| live.get(n)) {
+            Some(object) => {
+                let locks = discovery(space, reached, Some(&object.name));
+                object_response(pctx, href, object, reached.access, props, Some(want), &locks)
+            }
+            None => missing(href),
+        })
+        .collect())
 }
 
 /// One object's `<response>` in a report: its live properties, plus its

@@ -7,10 +7,14 @@
 //! - `limit` (§3.6): at most that many log rows; when more wait, the
 //!   request-URI gets a 507 `number-of-matches-within-limits` response and
 //!   the token continues where this answer stopped.
-//! - Tokens are URIs `http://pimgate/sync/<position>`; anything else, or a
-//!   position pruned from or ahead of the log, is 403 `valid-sync-token`.
-
-use std::collections::HashMap;
+//! - Tokens are URIs `http://pimgate/sync/<position>`, a change-log
+//!   position (the same number is the CTag). Positions never go back: a
+//!   collection made again at a deleted one's URL (MKCOL, MKCALENDAR,
+//!   COPY, MOVE) starts its log above every position handed out before,
+//!   so its tokens and CTags never repeat its predecessor's. Anything not
+//!   of this form, a position pruned from or ahead of the log, or one
+//!   handed out for a predecessor is 403 `valid-sync-token` (§3.2): the
+//!   client starts over with an initial sync.
 
 use axum::response::Response;
 
@@ -20,14 +24,12 @@ use crate::store::{ChangeLog, ObjectStore};
 use crate::universal::{ObjectName, Seq};
 
 use super::super::Ctx;
-use super::super::propfind;
-use super::super::propfind::discovery;
-use super::super::props::{PropContext, SYNC_TOKEN_PREFIX, Subject, sync_token};
+use super::super::props::{PropContext, SYNC_TOKEN_PREFIX, sync_token};
 use super::super::reply::{self, Sink};
 use super::super::resource::Reached;
 use super::super::xml::request::PropFind;
 use super::super::xml::response::{Precondition, Response as DavResponse, Status};
-use super::{CHUNK, DataWant, object_response, report_locks};
+use super::{CHUNK, DataWant, member_responses, report_locks};
 
 /// Reads a sync token back into a position.
 pub fn parse_token(token: &str) -> Result<Seq, ServerError> {
@@ -72,51 +74,22 @@ pub async fn run(
             Err(error) => return sink.fail(&error).await,
         };
         for names in plan.members.chunks(CHUNK) {
-            // Without data, summaries suffice: no bodies read, no records decoded.
-            let responses = match &data {
-                None => match store.summaries(&reached.collection.id, names).await {
-                    Ok(found) => {
-                        let live: HashMap<_, _> = found.iter().map(|o| (&o.name, o)).collect();
-                        names
-                            .iter()
-                            .map(|name| {
-                                let href = reached.object_href(name);
-                                match live.get(name) {
-                                    Some(summary) => {
-                                        let locks = discovery(space.as_deref(), &reached, Some(name));
-                                        let subject = Subject::Object {
-                                            summary,
-                                            access: reached.access,
-                                            locks: &locks,
-                                        };
-                                        propfind::response(&pctx, href, &subject, &props, &[])
-                                    }
-                                    None => DavResponse::with_status(href, Status::NOT_FOUND),
-                                }
-                            })
-                            .collect::<Vec<_>>()
-                    }
-                    Err(error) => return sink.fail(&error).await,
-                },
-                Some(want) => match store.objects(&reached.collection.id, names).await {
-                    Ok(found) => {
-                        let live: HashMap<_, _> = found.iter().filter(|o| !o.deleted).map(|o| (&o.name, o)).collect();
-                        names
-                            .iter()
-                            .map(|name| {
-                                let href = reached.object_href(name);
-                                match live.get(name) {
-                                    Some(object) => {
-                                        let locks = discovery(space.as_deref(), &reached, Some(&object.name));
-                                        object_response(&pctx, href, object, reached.access, &props, Some(want), &locks)
-                                    }
-                                    None => DavResponse::with_status(href, Status::NOT_FOUND),
-                                }
-                            })
-                            .collect()
-                    }
-                    Err(error) => return sink.fail(&error).await,
-                },
+            let members = names
+                .iter()
+                .map(|name| (reached.object_href(name), Some(name.clone())))
+                .collect();
+            let responses = member_responses(
+                &store,
+                &pctx,
+                &reached,
+                space.as_deref(),
+                &props,
+                data.as_ref(),
+                members,
+            );
+            let responses = match responses.await {
+                Ok(responses) => responses,
+                Err(error) => return sink.fail(&error).await,
             };
             for response in &responses {
                 if sink.push(response).await.is_err() {
