@@ -69,6 +69,19 @@ pub trait ObjectStore {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<ObjectSummary>, StoreError>> + Send;
 
+    /// Up to `limit` live objects with names after `after`, ordered by
+    /// name, whose [`TimeSpan`] meets `window` (edges included): the
+    /// candidates of a time-range query, read in pages. Objects whose span
+    /// is unknown are always among them. The spans are read from an index,
+    /// so objects outside the window cost no body reads.
+    fn objects_meeting(
+        &self,
+        collection: &CollectionId,
+        window: TimeSpan,
+        after: Option<&ObjectName>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<StoredObject>, StoreError>> + Send;
+
     /// Every live object's summary (no bodies), ordered by name.
     fn list_objects(
         &self,
