@@ -508,6 +508,7 @@ dav_test!(rfc4918_9_8_a_failed_transfer_leaves_both_sides_as_they_were, |s| {
                     record: o.record,
                     conflicts: None,
                     writer: "dav:alice".into(),
+                    span: pimgate::store::TimeSpan::UNKNOWN,
                 })
                 .collect()
         })

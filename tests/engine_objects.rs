@@ -8,7 +8,10 @@ use common::stores::{self, TestStore};
 use pimgate::adapters::vcard;
 use pimgate::engine::{ConflictValue, Engine, EngineError, MergeRule, Precondition, PutObject, Written, etag_of};
 use pimgate::server::render::AdapterRenderer;
-use pimgate::store::{Accounts, ChangeLog, Collection, CollectionKind, Locks, ObjectStore, SqlStore, User};
+use pimgate::store::{
+    Accounts, ChangeLog, Collection, CollectionKind, Locks, ObjectStore, SqlStore, TimeSpan, Transfer, TransferStep,
+    User,
+};
 use pimgate::universal::{
     Action, ChangeTransaction, CollectionId, DeviceId, FieldPath, ObjectName, Op, PropName, Seq, Timestamp, TxId, Uid,
     Value, Version,
@@ -329,6 +332,111 @@ async fn a_lease_holds_off_other_writers(s: TestStore) {
     put(&engine, &id, card("+1", "x@y"), Precondition::None).await.unwrap();
 }
 
+/// A span that tells which version it was computed from: a record whose
+/// note says "pushed" happens later.
+fn span_by_note(record: &pimgate::universal::Record) -> TimeSpan {
+    let pushed = record.root.props.iter().any(|p| p.value().as_text() == Some("pushed"));
+    let at = if pushed { 30 } else { 10 };
+    TimeSpan {
+        start: Some(at),
+        end: Some(at + 5),
+    }
+}
+
+/// The names in `id` whose span meets `at`.
+async fn meeting(s: &TestStore, id: &CollectionId, at: i64) -> Vec<String> {
+    let window = TimeSpan {
+        start: Some(at),
+        end: Some(at),
+    };
+    let found = s.store.objects_meeting(id, window, None, 100).await.unwrap();
+    found.into_iter().map(|o| o.name.0).collect()
+}
+
+/// A DAV write, a pushed change, a pushed batch and a copy store the span
+/// of the version they write; a tombstone has none and is no candidate.
+async fn every_write_stores_its_span(s: TestStore) {
+    let (engine, id) = setup(&s).await;
+    let engine = engine.with_spans(span_by_note);
+    put(&engine, &id, card("+1", "x@y"), Precondition::None).await.unwrap();
+    assert_eq!(meeting(&s, &id, 12).await, ["jane.vcf"]);
+    assert!(meeting(&s, &id, 100).await.is_empty());
+
+    let stored = s
+        .store
+        .object(&id, &ObjectName("jane.vcf".into()))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut note = stored.record.root.prop(&PropName::Note).unwrap().clone();
+    note.set_value(Value::Text("pushed".into()));
+    let note = pimgate::universal::Change {
+        path: FieldPath::root_field(note.id()),
+        action: Action::Set,
+        prop: Some(note),
+        component: None,
+    };
+    engine
+        .apply_transaction(&push(&id, "laptop-1", 1, vec![note]), V3, &AdapterRenderer)
+        .await
+        .unwrap();
+    assert_eq!(meeting(&s, &id, 32).await, ["jane.vcf"]);
+    assert!(meeting(&s, &id, 12).await.is_empty());
+
+    let joe = vcard::parse(b"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:joe\r\nFN:Joe\r\nNOTE:pushed\r\nEND:VCARD\r\n")
+        .unwrap()
+        .remove(0);
+    let create = ChangeTransaction {
+        txid: TxId("laptop-2".into()),
+        uid: Uid("joe".into()),
+        op: Op::Create,
+        base_version: None,
+        new_version: Version(1),
+        changes: vec![pimgate::universal::Change {
+            path: FieldPath {
+                components: Vec::new(),
+                field: None,
+            },
+            action: Action::Add,
+            prop: None,
+            component: Some(joe.root),
+        }],
+        ..push(&id, "", 0, Vec::new())
+    };
+    let batch = engine.apply_batch(&[create], V3, &AdapterRenderer).await;
+    assert!(batch.stopped.is_none(), "{:?}", batch.stopped);
+    assert_eq!(meeting(&s, &id, 32).await, ["jane.vcf", "joe.vcf"]);
+
+    let copy = Collection::new("alice", "copy", CollectionKind::AddressBook, T0);
+    engine
+        .transfer(&Transfer {
+            steps: vec![TransferStep::CopyCollection {
+                from: id.clone(),
+                to: copy.clone(),
+                members: true,
+                moved: false,
+            }],
+            at: T0,
+            origin: DeviceId("dav:alice".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(meeting(&s, &copy.id, 32).await, ["jane.vcf", "joe.vcf"]);
+    assert!(meeting(&s, &copy.id, 12).await.is_empty());
+
+    engine
+        .delete_object(
+            &id,
+            &ObjectName("joe.vcf".into()),
+            &Precondition::None,
+            &DeviceId("dav:alice".into()),
+            T0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(meeting(&s, &id, 32).await, ["jane.vcf"]);
+}
+
 macro_rules! on_both_backends {
     ($($check:ident),* $(,)?) => {
         mod sqlite {
@@ -347,5 +455,6 @@ macro_rules! on_both_backends {
 on_both_backends!(
     puts_log_field_level_changes,
     pushes_merge_with_concurrent_edits,
+    every_write_stores_its_span,
     a_lease_holds_off_other_writers
 );

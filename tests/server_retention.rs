@@ -38,6 +38,7 @@ fn write(collection: &CollectionId, name: &str, at: Timestamp) -> ObjectWrite {
         },
         conflicts: None,
         writer: "test".into(),
+        span: pimgate::store::TimeSpan::UNKNOWN,
     }
 }
 

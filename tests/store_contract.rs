@@ -5,9 +5,9 @@ mod common;
 
 use common::stores::{self, TestStore};
 use pimgate::store::{
-    Access, Accounts, AppPassword, ChangeLog, Collection, CollectionKind, DeadProperties, DeadProperty, Device,
-    Expected, LockScope, Locks, ObjectStore, ObjectWrite, PlainResource, PlainResources, ResourceLock, ResourceLocks,
-    SpaceLocks, StoreError, User,
+    Access, Accounts, AppPassword, ChangeLog, Collection, CollectionKind, Copying, DeadProperties, DeadProperty,
+    Device, Expected, LockScope, Locks, ObjectStore, ObjectWrite, PlainResource, PlainResources, ResourceLock,
+    ResourceLocks, SpaceLocks, StoreError, TimeSpan, Transfer, TransferStep, Transfers, User,
 };
 use pimgate::universal::{
     ChangeTransaction, CollectionId, Component, ComponentName, DeviceId, ETag, ObjectName, Op, Prop, PropName, Record,
@@ -60,6 +60,7 @@ impl Write<'_> {
             },
             conflicts: None,
             writer: "test".into(),
+            span: TimeSpan::UNKNOWN,
         }
     }
 }
@@ -271,6 +272,132 @@ async fn objects_and_preconditions(s: TestStore) {
         store.commit(create(&unknown, "x", "x", "tx")).await,
         Err(StoreError::NotFound(_))
     ));
+}
+
+fn spanned(write: ObjectWrite, start: Option<i64>, end: Option<i64>) -> ObjectWrite {
+    ObjectWrite {
+        span: TimeSpan { start, end },
+        ..write
+    }
+}
+
+/// Every page of `objects_meeting` at `limit` objects per page, by name.
+async fn meeting(store: &pimgate::store::SqlStore, id: &CollectionId, window: TimeSpan, limit: u32) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut after: Option<ObjectName> = None;
+    loop {
+        let page = store.objects_meeting(id, window, after.as_ref(), limit).await.unwrap();
+        assert!(page.len() <= limit as usize);
+        assert!(page.iter().all(|o| !o.deleted && o.collection == *id));
+        names.extend(page.iter().map(|o| o.name.0.clone()));
+        match page.last() {
+            Some(last) if page.len() == limit as usize => after = Some(last.name.clone()),
+            _ => return names,
+        }
+    }
+}
+
+/// Spans are stored by every write path (a single commit, a batch, a
+/// transfer) and read back as the candidates of a time window.
+async fn objects_meeting_a_window_by_span(s: TestStore) {
+    let id = setup(&s).await;
+    let store = &s.store;
+    store
+        .commit(spanned(create(&id, "a", "a", "ta"), Some(100), Some(200)))
+        .await
+        .unwrap();
+    store
+        .commit_batch(vec![
+            spanned(create(&id, "b", "b", "tb"), Some(300), None),
+            create(&id, "c", "c", "tc"),
+            spanned(create(&id, "d", "d", "td"), Some(50), Some(60)),
+            spanned(create(&id, "e", "e", "te"), Some(1000), Some(2000)),
+        ])
+        .await
+        .unwrap();
+    let write = |name, op, txid| Write {
+        collection: &id,
+        name,
+        uid: name,
+        op,
+        expected: Expected::Version(Version(1)),
+        version: 2,
+        txid,
+        at: 1,
+    };
+    // A tombstone is never a candidate; an update replaces the span.
+    store.commit(write("d", Op::Delete, "td2").build()).await.unwrap();
+    store
+        .commit(spanned(write("e", Op::Update, "te2").build(), Some(10), Some(20)))
+        .await
+        .unwrap();
+
+    let span = |start: Option<i64>, end: Option<i64>| TimeSpan { start, end };
+    let stored = [
+        ("a", span(Some(100), Some(200))),
+        ("b", span(Some(300), None)),
+        ("c", TimeSpan::UNKNOWN),
+        ("e", span(Some(10), Some(20))),
+    ];
+    let windows = [
+        span(Some(150), Some(250)),
+        span(Some(200), Some(200)),
+        span(Some(201), Some(299)),
+        span(Some(300), None),
+        span(None, Some(100)),
+        span(None, Some(9)),
+        span(Some(40), Some(70)),
+        span(Some(1500), Some(1500)),
+        span(Some(i64::MAX - 1), None),
+        TimeSpan::UNKNOWN,
+    ];
+    for window in windows {
+        let expected: Vec<&str> = stored
+            .iter()
+            .filter(|(_, s)| s.meets(&window))
+            .map(|(n, _)| *n)
+            .collect();
+        assert_eq!(meeting(store, &id, window, 1).await, expected, "{window:?} by ones");
+        assert_eq!(meeting(store, &id, window, 100).await, expected, "{window:?}");
+    }
+    assert_eq!(meeting(store, &id, span(Some(200), Some(200)), 10).await, ["a", "c"]);
+    assert_eq!(meeting(store, &id, span(Some(40), Some(70)), 10).await, ["c"]);
+    assert_eq!(meeting(store, &id, span(None, Some(100)), 10).await, ["a", "c", "e"]);
+
+    // A transfer writes the spans its copies carry.
+    let copy = Collection::new("alice", "copy", CollectionKind::AddressBook, T0);
+    let transfer = Transfer {
+        steps: vec![TransferStep::CopyCollection {
+            from: id.clone(),
+            to: copy.clone(),
+            members: true,
+            moved: false,
+        }],
+        at: T0,
+        origin: DeviceId("test".into()),
+    };
+    store
+        .transfer(&transfer, |copying| {
+            let Copying::Collection { to, objects } = copying else {
+                unreachable!("only a collection is copied")
+            };
+            let stored = &stored;
+            objects
+                .into_iter()
+                .map(|o| {
+                    let mut write = create(&to.id, o.name.as_str(), o.uid.as_str(), o.name.as_str());
+                    write.span = stored.iter().find(|(n, _)| *n == o.name.as_str()).unwrap().1;
+                    write
+                })
+                .collect()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        meeting(store, &copy.id, span(Some(150), Some(250)), 10).await,
+        ["a", "c"]
+    );
+    assert_eq!(meeting(store, &copy.id, span(Some(400), None), 10).await, ["b", "c"]);
 }
 
 async fn batches_are_all_or_nothing(s: TestStore) {
@@ -776,6 +903,7 @@ contract!(
     app_passwords_create_list_revoke,
     objects_and_preconditions,
     batches_are_all_or_nothing,
+    objects_meeting_a_window_by_span,
     concurrent_commits_answer_each_writer,
     change_log_positions_and_retention,
     collections_made_again_start_a_new_log,

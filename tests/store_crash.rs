@@ -48,6 +48,7 @@ fn write_for(round: u32, i: u32) -> ObjectWrite {
         },
         conflicts: None,
         writer: "test".into(),
+        span: pimgate::store::TimeSpan::UNKNOWN,
     }
 }
 

@@ -7,11 +7,12 @@ mod common;
 
 use std::borrow::Cow;
 
+use pimgate::engine::{Engine, Precondition, PutObject};
 use pimgate::store::{
     Access, Accounts, ChangeLog, Collection, CollectionKind, DeadProperties, ObjectStore, PlainResources, SqlStore,
-    StoreError,
+    StoreError, TimeSpan,
 };
-use pimgate::universal::{CollectionId, ObjectName, Seq, Timestamp};
+use pimgate::universal::{CollectionId, DeviceId, ObjectName, Seq, Timestamp};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, Connection, Executor};
 
@@ -315,4 +316,87 @@ async fn migration_11_refuses_positions_of_a_collection_made_before_postgres() {
     };
     let url = common::stores::fresh_postgres_schema(&base).await;
     check_collection_log_starts(&url, true).await;
+}
+
+/// Rows as version 10 stored them: a calendar object without a time span.
+const VERSION_10_ROWS: &str = "
+    INSERT INTO users (name, password_hash, created_at) VALUES ('alice', 'x', 1);
+    INSERT INTO collections (id, owner, home, name, kind, created_at, last_seq)
+        VALUES ('alice/calendars/work', 'alice', 'calendars', 'work', 'calendar', 1, 1);
+";
+
+const MEETING_2020: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:m\r\n\
+    DTSTAMP:20200101T000000Z\r\nDTSTART:20200301T100000Z\r\nDTEND:20200301T110000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+/// The objects of the `work` calendar a 2026 time range reads.
+async fn candidates_in_2026(store: &SqlStore) -> Vec<String> {
+    let work = CollectionId("alice/calendars/work".into());
+    let window = TimeSpan {
+        start: Some(1_767_225_600),
+        end: Some(1_798_761_600),
+    };
+    let found = store.objects_meeting(&work, window, None, 10).await.unwrap();
+    found.into_iter().map(|o| o.name.0).collect()
+}
+
+async fn check_object_spans(url: &str, postgres: bool) {
+    migrate_to(url, postgres, 10).await;
+    let mut conn = AnyConnection::connect(url).await.unwrap();
+    conn.execute(VERSION_10_ROWS).await.expect("version 10 rows");
+    let record = pimgate::adapters::ical::parse(MEETING_2020.as_bytes())
+        .unwrap()
+        .remove(0);
+    sqlx::query(
+        "INSERT INTO objects (collection_id, name, uid, version, etag, format, original, record, modified_seq, modified_at, size, created_at) \
+         VALUES ('alice/calendars/work', 'm.ics', 'm', 1, 'e', 'text/calendar', $1, $2, 1, 1, $3, 1)",
+    )
+    .bind(MEETING_2020.as_bytes().to_vec())
+    .bind(serde_json::to_string(&record).unwrap())
+    .bind(MEETING_2020.len() as i64)
+    .execute(&mut conn)
+    .await
+    .expect("a version 10 object");
+    conn.close().await.unwrap();
+
+    let store = SqlStore::connect(url).await.expect("the store applies migration 12");
+    assert_eq!(
+        candidates_in_2026(&store).await,
+        ["m.ics"],
+        "an object written before spans were kept is always a candidate"
+    );
+    // Its next write stores its span.
+    let engine = Engine::new(store.clone()).with_spans(pimgate::server::render::time_span);
+    engine
+        .put_object(PutObject {
+            collection: CollectionId("alice/calendars/work".into()),
+            name: ObjectName("m.ics".into()),
+            record: pimgate::adapters::ical::parse(MEETING_2020.replace("T11", "T12").as_bytes())
+                .unwrap()
+                .remove(0),
+            original: MEETING_2020.replace("T11", "T12").into_bytes(),
+            content_type: "text/calendar".into(),
+            precondition: Precondition::None,
+            origin: DeviceId("dav:alice".into()),
+            at: Timestamp(2),
+        })
+        .await
+        .expect("rewritten");
+    assert!(candidates_in_2026(&store).await.is_empty());
+}
+
+#[tokio::test]
+async fn migration_12_keeps_old_objects_candidates_until_rewritten_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    std::fs::File::create(&path).unwrap();
+    check_object_spans(&format!("sqlite://{}", path.display()), false).await;
+}
+
+#[tokio::test]
+async fn migration_12_keeps_old_objects_candidates_until_rewritten_postgres() {
+    let Some(base) = common::stores::postgres_url() else {
+        return;
+    };
+    let url = common::stores::fresh_postgres_schema(&base).await;
+    check_object_spans(&url, true).await;
 }

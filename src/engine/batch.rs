@@ -110,7 +110,7 @@ impl<S: ObjectStore + ChangeLog + Sync> Engine<S> {
         for p in planned {
             match p {
                 Planned::Write(write, written) => {
-                    writes.push(*write);
+                    writes.push(self.spanned(*write));
                     pending.push((written, true));
                 }
                 Planned::Done(written) => pending.push((written, false)),

@@ -20,7 +20,7 @@
 
 use crate::store::{
     ChangeLog, ChangesSince, Collection, Copying, Expected, ObjectCopy, ObjectStore, ObjectWrite, StoredObject,
-    Transfer, Transfers,
+    TimeSpan, Transfer, Transfers,
 };
 use crate::universal::{
     Action, Change, ChangeTransaction, CollectionId, DeviceId, ETag, FieldPath, ObjectName, Op, Record, Seq, Timestamp,
@@ -86,21 +86,48 @@ pub fn etag_of(bytes: &[u8]) -> ETag {
     ETag(blake3::hash(bytes).to_hex()[..32].to_owned())
 }
 
+/// When a record's events happen ([`TimeSpan`]): computed by the caller,
+/// which knows calendar semantics, and stored with every version.
+pub type SpanOf = fn(&Record) -> TimeSpan;
+
 /// The engine over a store.
 #[derive(Debug, Clone)]
 pub struct Engine<S> {
     pub(super) store: S,
+    spans: SpanOf,
 }
 
-impl<S: ObjectStore + ChangeLog + Sync> Engine<S> {
+impl<S> Engine<S> {
+    /// An engine that stores no spans ([`TimeSpan::UNKNOWN`]: every object
+    /// is a candidate of every time-range query).
     pub fn new(store: S) -> Self {
-        Engine { store }
+        Engine {
+            store,
+            spans: |_| TimeSpan::UNKNOWN,
+        }
+    }
+
+    /// Stores `spans(record)` with every version written from now on.
+    pub fn with_spans(self, spans: SpanOf) -> Self {
+        Engine { spans, ..self }
     }
 
     pub fn store(&self) -> &S {
         &self.store
     }
 
+    /// `write` with the span of its record; a tombstone has none.
+    pub(super) fn spanned(&self, mut write: ObjectWrite) -> ObjectWrite {
+        write.span = if write.transaction.op == Op::Delete {
+            TimeSpan::UNKNOWN
+        } else {
+            (self.spans)(&write.record)
+        };
+        write
+    }
+}
+
+impl<S: ObjectStore + ChangeLog + Sync> Engine<S> {
     /// Stores a new version of an object (create or replace).
     pub async fn put_object(&self, put: PutObject) -> Result<Written, EngineError> {
         let uid = Uid(put.record.uid().ok_or(EngineError::MissingUid)?.to_owned());
@@ -159,8 +186,13 @@ impl<S: ObjectStore + ChangeLog + Sync> Engine<S> {
             ),
             conflicts: None,
             writer: put.origin.0.clone(),
+            span: TimeSpan::UNKNOWN,
         };
-        let seq = self.store.commit(write).await.map_err(precondition_on_race)?;
+        let seq = self
+            .store
+            .commit(self.spanned(write))
+            .await
+            .map_err(precondition_on_race)?;
         Ok(Written {
             name: put.name,
             version,
@@ -212,9 +244,14 @@ impl<S: Transfers + Sync> Engine<S> {
     /// deleted at its source.
     pub async fn transfer(&self, transfer: &Transfer) -> Result<(), EngineError> {
         let (at, origin) = (transfer.at, &transfer.origin);
-        let copies = |copying: Copying<'_>| match copying {
-            Copying::Collection { to, objects } => objects.into_iter().map(|o| copy_write(to, o, origin, at)).collect(),
-            Copying::Object(copy) => object_copy_writes(*copy, origin, at),
+        let copies = |copying: Copying<'_>| -> Vec<ObjectWrite> {
+            let writes = match copying {
+                Copying::Collection { to, objects } => {
+                    objects.into_iter().map(|o| copy_write(to, o, origin, at)).collect()
+                }
+                Copying::Object(copy) => object_copy_writes(*copy, origin, at),
+            };
+            writes.into_iter().map(|w| self.spanned(w)).collect()
         };
         Ok(self.store.transfer(transfer, copies).await?)
     }
@@ -277,6 +314,7 @@ fn creation(
         record: object.record,
         conflicts: None,
         writer: origin.0.clone(),
+        span: TimeSpan::UNKNOWN,
     }
 }
 
@@ -309,6 +347,7 @@ fn removal(prev: StoredObject, origin: &DeviceId, at: Timestamp) -> ObjectWrite 
         record: prev.record,
         conflicts: None,
         writer: origin.0.clone(),
+        span: TimeSpan::UNKNOWN,
     }
 }
 

@@ -4,7 +4,7 @@
 //! two lines of edits are three-way merged ([`merge`]), with the conflicts
 //! logged beside the change.
 
-use crate::store::{ChangeLog, Expected, LoggedChange, ObjectStore, ObjectWrite, StoredObject};
+use crate::store::{ChangeLog, Expected, LoggedChange, ObjectStore, ObjectWrite, StoredObject, TimeSpan};
 use crate::universal::{Action, Change, ChangeTransaction, CollectionId, ETag, ObjectName, Op, Record, Seq, Version};
 
 use super::merge::{Conflict, ConflictValue, MergeRule, merge};
@@ -77,7 +77,8 @@ impl<S: ObjectStore + ChangeLog + Sync> Engine<S> {
     async fn commit_planned(&self, planned: Planned) -> Result<Written, EngineError> {
         match planned {
             Planned::Write(write, mut written) => {
-                written.seq = Some(self.store.commit(*write).await.map_err(precondition_on_race)?);
+                let write = self.spanned(*write);
+                written.seq = Some(self.store.commit(write).await.map_err(precondition_on_race)?);
                 Ok(written)
             }
             Planned::Done(written) => Ok(written),
@@ -223,6 +224,7 @@ pub(super) fn create_write(
         transaction: logged,
         conflicts: None,
         writer: tx.origin.0.clone(),
+        span: TimeSpan::UNKNOWN,
     };
     Ok(Planned::Write(Box::new(write), written))
 }
@@ -277,6 +279,7 @@ pub(super) fn update_write(
         transaction: logged,
         conflicts: conflicts_json(&conflicts),
         writer: tx.origin.0.clone(),
+        span: TimeSpan::UNKNOWN,
     };
     let written = Written {
         name: current.name.clone(),
@@ -333,6 +336,7 @@ pub(super) fn delete_write(tx: &ChangeTransaction, current: &StoredObject) -> Re
         transaction: logged,
         conflicts: None,
         writer: tx.origin.0.clone(),
+        span: TimeSpan::UNKNOWN,
     };
     let written = Written {
         name: current.name.clone(),

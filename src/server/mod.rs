@@ -72,7 +72,7 @@ impl AppState {
         let auth = auth::Authenticator::new(store.clone(), &config.auth);
         Ok(AppState(Arc::new(Inner {
             config,
-            engine: Engine::new(store.clone()),
+            engine: Engine::new(store.clone()).with_spans(render::time_span),
             store,
             auth,
             tls,

@@ -1,10 +1,23 @@
-//! Bytes for records the engine built (a merged or pushed version): the
-//! [`ObjectRenderer`] the engine asks, written with the adapters. vCard
-//! objects keep the vCard version they were stored in (3.0 unless 4.0).
+//! What the engine asks of the server about the records it writes: bytes
+//! for records it built (a merged or pushed version), the
+//! [`ObjectRenderer`] written with the adapters — vCard objects keep the
+//! vCard version they were stored in (3.0 unless 4.0) — and the time span
+//! stored with every version ([`time_span`]).
 
 use crate::adapters::{ical, vcard};
 use crate::engine::ObjectRenderer;
+use crate::server::dav::query::span::event_span;
+use crate::store::TimeSpan;
 use crate::universal::{ObjectName, Record};
+
+/// The [`TimeSpan`] the store keeps for `record` (the engine's
+/// [`SpanOf`](crate::engine::SpanOf)): its VEVENTs' span, in seconds.
+pub fn time_span(record: &Record) -> TimeSpan {
+    event_span(record).map_or(TimeSpan::UNKNOWN, |span| TimeSpan {
+        start: Some(span.start.timestamp()),
+        end: span.end.map(|end| end.timestamp()),
+    })
+}
 
 /// Media type of vCard 3.0 objects (RFC 6350 §10.1 registers `text/vcard`).
 pub const VCARD3: &str = "text/vcard; charset=utf-8; version=3.0";

@@ -59,6 +59,15 @@ pub trait ObjectStore {
         names: &[ObjectName],
     ) -> impl Future<Output = Result<Vec<ObjectSummary>, StoreError>> + Send;
 
+    /// The live objects among `names` as summaries with the bytes as
+    /// written, their records not decoded: what a report serving data as
+    /// stored needs. Missing names are left out.
+    fn bodies(
+        &self,
+        collection: &CollectionId,
+        names: &[ObjectName],
+    ) -> impl Future<Output = Result<Vec<StoredBody>, StoreError>> + Send;
+
     /// Up to `limit` live objects' summaries with names after `after`,
     /// ordered by name: a listing read in pages, so a response over a large
     /// collection is streamed without holding every summary.
@@ -68,6 +77,19 @@ pub trait ObjectStore {
         after: Option<&ObjectName>,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<ObjectSummary>, StoreError>> + Send;
+
+    /// Up to `limit` live objects with names after `after`, ordered by
+    /// name, whose [`TimeSpan`] meets `window` (edges included): the
+    /// candidates of a time-range query, read in pages. Objects whose span
+    /// is unknown are always among them. The spans are read from an index,
+    /// so objects outside the window cost no body reads.
+    fn objects_meeting(
+        &self,
+        collection: &CollectionId,
+        window: TimeSpan,
+        after: Option<&ObjectName>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<StoredObject>, StoreError>> + Send;
 
     /// Every live object's summary (no bodies), ordered by name.
     fn list_objects(

@@ -247,6 +247,13 @@ pub struct ObjectSummary {
     pub created_at: Option<Timestamp>,
 }
 
+/// A live object's summary and its bytes as written, without its record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredBody {
+    pub summary: ObjectSummary,
+    pub original: Vec<u8>,
+}
+
 /// What the writer expects to find before its write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expected {
@@ -273,6 +280,31 @@ pub struct ObjectWrite {
     /// Who writes: a live lease on the collection held by anyone else
     /// refuses the write.
     pub writer: String,
+    /// When the object's events happen, for [`ObjectStore::objects_meeting`](super::ObjectStore::objects_meeting);
+    /// [`TimeSpan::UNKNOWN`] for tombstones and anything without a span.
+    pub span: TimeSpan,
+}
+
+/// When a calendar object's events happen, in UTC seconds, both bounds
+/// inclusive: every occurrence a VEVENT time-range can test lies within.
+/// A `None` bound is open: unknown, or (an end) a series without end. The
+/// store keeps it beside the object so a time-range query reads only the
+/// objects whose span meets its range; the caller computes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TimeSpan {
+    pub start: Option<i64>,
+    pub end: Option<i64>,
+}
+
+impl TimeSpan {
+    /// Not known: the object is a candidate for every range.
+    pub const UNKNOWN: TimeSpan = TimeSpan { start: None, end: None };
+
+    /// Whether the two share an instant (edges included, open bounds reach everything).
+    pub fn meets(&self, other: &TimeSpan) -> bool {
+        let before = |a: Option<i64>, b: Option<i64>| a.zip(b).is_none_or(|(a, b)| a <= b);
+        before(self.start, other.end) && before(other.start, self.end)
+    }
 }
 
 /// One row of the change log.

@@ -27,6 +27,7 @@ mod delete;
 mod get;
 mod if_header;
 pub mod kind;
+mod listing;
 mod lock;
 mod locks;
 mod mkcol;

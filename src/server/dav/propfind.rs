@@ -12,6 +12,7 @@ use crate::universal::ObjectName;
 use super::Ctx;
 use super::deadprops;
 use super::kind::Home;
+use super::listing;
 use super::locks::{self, Lock, Spot};
 use super::props::{self, CollectionView, PropContext, Subject};
 use super::reply::{self, Sink};
@@ -78,12 +79,9 @@ async fn stream_members(
                 return;
             }
         }
-        let mut after = None;
-        loop {
-            let page = match store
-                .list_objects_after(&reached.collection.id, after.as_ref(), PAGE)
-                .await
-            {
+        let mut pages = listing::member_pages(store, reached.collection.id.clone());
+        while let Some(page) = pages.recv().await {
+            let page = match page {
                 Ok(page) => page,
                 Err(error) => return sink.fail(&error).await,
             };
@@ -104,17 +102,10 @@ async fn stream_members(
                     return;
                 }
             }
-            match page.last() {
-                Some(last) if page.len() == PAGE as usize => after = Some(last.name.clone()),
-                _ => break,
-            }
         }
         let _ = sink.finish(None).await;
     }))
 }
-
-/// Members listed per store query in a streamed PROPFIND.
-const PAGE: u32 = 1000;
 
 /// The multistatus for a PROPFIND on `target`.
 pub async fn run(ctx: &Ctx, target: &Target, depth: Depth, request: &PropFind) -> Result<Multistatus, ServerError> {

@@ -16,12 +16,12 @@ use std::collections::{HashMap, HashSet};
 use sqlx::{Any, Row, Transaction};
 
 use super::IN_CHUNK;
-use super::objects::{advance_position, lock_collection};
+use super::objects::{UPSERT_COLUMNS, UPSERT_CONFLICT, advance_position, lock_collection};
 use crate::store::{Expected, ObjectWrite, StoreError};
 use crate::universal::{ObjectName, Op, Seq, Version};
 
-/// Rows per multi-row insert: 11 parameters each, under SQLite's
-/// historical limit of 999 bound parameters.
+/// Rows per multi-row insert: 11 parameters each for the log, 15 for the
+/// objects, under SQLite's historical limit of 999 bound parameters.
 const ROW_CHUNK: usize = 20;
 
 /// Writes every object and its log row in one transaction, all or nothing.
@@ -284,14 +284,8 @@ async fn upsert_objects(tx: &mut Transaction<'_, Any>, writes: &[ObjectWrite], s
     let rows: Vec<(&ObjectWrite, Seq)> = writes.iter().zip(seqs.iter().copied()).collect();
     for part in rows.chunks(chunk) {
         let sql = format!(
-            "INSERT INTO objects (collection_id, name, uid, version, etag, format, original, record, deleted, modified_seq, modified_at, size, created_at) \
-             VALUES {} \
-             ON CONFLICT (collection_id, name) DO UPDATE SET uid = excluded.uid, version = excluded.version, \
-             etag = excluded.etag, format = excluded.format, original = excluded.original, record = excluded.record, \
-             deleted = excluded.deleted, modified_seq = excluded.modified_seq, modified_at = excluded.modified_at, \
-             size = excluded.size, \
-             created_at = CASE WHEN objects.deleted <> 0 THEN excluded.created_at ELSE objects.created_at END",
-            value_rows(part.len(), 13)
+            "INSERT INTO objects ({UPSERT_COLUMNS}) VALUES {} {UPSERT_CONFLICT}",
+            value_rows(part.len(), 15)
         );
         let mut query = sqlx::query(&sql);
         for (write, seq) in part {
@@ -310,7 +304,9 @@ async fn upsert_objects(tx: &mut Transaction<'_, Any>, writes: &[ObjectWrite], s
                 .bind(seq.0)
                 .bind(t.at.0)
                 .bind(write.original.len() as i64)
-                .bind(t.at.0);
+                .bind(t.at.0)
+                .bind(write.span.start)
+                .bind(write.span.end);
         }
         query.execute(&mut **tx).await?;
     }

@@ -4,7 +4,9 @@ use sqlx::{Any, Row, Transaction};
 
 use super::rows::{self, OBJECT_COLUMNS};
 use super::{IN_CHUNK, SqlStore};
-use crate::store::{Expected, MembersSince, ObjectStore, ObjectSummary, ObjectWrite, StoreError, StoredObject};
+use crate::store::{
+    Expected, MembersSince, ObjectStore, ObjectSummary, ObjectWrite, StoreError, StoredBody, StoredObject, TimeSpan,
+};
 use crate::universal::{CollectionId, ObjectName, Op, Seq, Timestamp, Uid, Version};
 
 /// The columns [`rows::summary`] reads.
@@ -92,6 +94,29 @@ impl ObjectStore for SqlStore {
         Ok(found)
     }
 
+    async fn bodies(&self, collection: &CollectionId, names: &[ObjectName]) -> Result<Vec<StoredBody>, StoreError> {
+        let mut found = Vec::with_capacity(names.len());
+        for chunk in names.chunks(IN_CHUNK) {
+            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT {SUMMARY_COLUMNS}, original FROM objects WHERE collection_id = $1 AND deleted = 0 \
+                 AND name IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(collection.as_str());
+            for name in chunk {
+                query = query.bind(name.as_str());
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                found.push(StoredBody {
+                    summary: rows::summary(&row)?,
+                    original: row.try_get("original")?,
+                });
+            }
+        }
+        Ok(found)
+    }
+
     async fn list_objects_after(
         &self,
         collection: &CollectionId,
@@ -109,6 +134,31 @@ impl ObjectStore for SqlStore {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(rows::summary).collect()
+    }
+
+    async fn objects_meeting(
+        &self,
+        collection: &CollectionId,
+        window: TimeSpan,
+        after: Option<&ObjectName>,
+        limit: u32,
+    ) -> Result<Vec<StoredObject>, StoreError> {
+        // The page's names come from the span index alone; only their bodies are read.
+        let sql = format!(
+            "SELECT {OBJECT_COLUMNS} FROM objects WHERE collection_id = $1 AND name IN (\
+             SELECT name FROM objects WHERE collection_id = $1 AND deleted = 0 AND name > $2 \
+             AND (span_start IS NULL OR span_start <= $3) AND (span_end IS NULL OR span_end >= $4) \
+             ORDER BY name LIMIT $5) ORDER BY name"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(collection.as_str())
+            .bind(after.map_or("", ObjectName::as_str))
+            .bind(window.end.unwrap_or(i64::MAX))
+            .bind(window.start.unwrap_or(i64::MIN))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(rows::object).collect()
     }
 
     async fn list_objects(&self, collection: &CollectionId) -> Result<Vec<ObjectSummary>, StoreError> {
@@ -229,6 +279,20 @@ pub(super) async fn lock_collection(
     Ok(())
 }
 
+/// The columns an object write sets, in the order both upserts bind them.
+pub(super) const UPSERT_COLUMNS: &str = "collection_id, name, uid, version, etag, format, original, record, deleted, \
+     modified_seq, modified_at, size, created_at, span_start, span_end";
+
+/// What an object write over an existing row does: a new row, or one
+/// replacing a tombstone, is created now; an update or a delete keeps its
+/// creation time.
+pub(super) const UPSERT_CONFLICT: &str = "ON CONFLICT (collection_id, name) DO UPDATE SET uid = excluded.uid, \
+     version = excluded.version, etag = excluded.etag, format = excluded.format, original = excluded.original, \
+     record = excluded.record, deleted = excluded.deleted, modified_seq = excluded.modified_seq, \
+     modified_at = excluded.modified_at, size = excluded.size, span_start = excluded.span_start, \
+     span_end = excluded.span_end, \
+     created_at = CASE WHEN objects.deleted <> 0 THEN excluded.created_at ELSE objects.created_at END";
+
 /// One object write inside a transaction whose collection is locked:
 /// check, log, store. The collection's position is updated by the caller.
 pub(super) async fn write_object(tx: &mut Transaction<'_, Any>, write: &ObjectWrite) -> Result<Seq, StoreError> {
@@ -276,17 +340,10 @@ pub(super) async fn write_object(tx: &mut Transaction<'_, Any>, write: &ObjectWr
     let seq: i64 = row.try_get("seq")?;
 
     let record = serde_json::to_string(&write.record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    // created_at: a new row, or one replacing a tombstone, is created now;
-    // an update or a delete keeps it.
-    sqlx::query(
-        "INSERT INTO objects (collection_id, name, uid, version, etag, format, original, record, deleted, modified_seq, modified_at, size, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11) \
-         ON CONFLICT (collection_id, name) DO UPDATE SET uid = excluded.uid, version = excluded.version, \
-         etag = excluded.etag, format = excluded.format, original = excluded.original, record = excluded.record, \
-         deleted = excluded.deleted, modified_seq = excluded.modified_seq, modified_at = excluded.modified_at, \
-         size = excluded.size, \
-         created_at = CASE WHEN objects.deleted <> 0 THEN excluded.created_at ELSE objects.created_at END",
-    )
+    sqlx::query(&format!(
+        "INSERT INTO objects ({UPSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $13, $14) \
+         {UPSERT_CONFLICT}"
+    ))
     .bind(collection)
     .bind(write.name.as_str())
     .bind(t.uid.as_str())
@@ -299,6 +356,8 @@ pub(super) async fn write_object(tx: &mut Transaction<'_, Any>, write: &ObjectWr
     .bind(seq)
     .bind(t.at.0)
     .bind(write.original.len() as i64)
+    .bind(write.span.start)
+    .bind(write.span.end)
     .execute(&mut **tx)
     .await?;
     Ok(Seq(seq))

@@ -18,6 +18,8 @@
 //! - [`expand`]: instances in a range, `<C:expand>` (§9.6.5) and
 //!   `<C:limit-recurrence-set>` (§9.6.6).
 //! - [`freebusy`]: free-busy-query (RFC 4791 §7.10).
+//! - [`span`]: the time span of an object's events, kept by the store so
+//!   that a VEVENT time-range reads only the objects that can match.
 //!
 //! Must not know: HTTP, XML bytes, the engine or the store. It takes the
 //! typed filters of [`xml::request`](super::xml::request) and returns plain data.
@@ -30,6 +32,7 @@ pub mod freebusy;
 pub mod overlap;
 pub mod recur;
 pub mod rules;
+pub mod span;
 pub mod text;
 pub mod vtimezone;
 pub mod windows;

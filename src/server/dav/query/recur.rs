@@ -8,7 +8,7 @@ use super::overlap::{Shape, Span};
 use super::rules::LocalStarts;
 use super::zone::{Moment, Zones, naive_of, tzid};
 use super::{Limits, Range};
-use crate::universal::{Component, ComponentName, DateTimeValue, ParamName, PeriodEnd, PropName, Record, Value};
+use crate::universal::{Component, ComponentName, DateTimeValue, ParamName, PeriodEnd, PropName, Record, Recur, Value};
 
 /// Which instance of a recurrence set an occurrence is (RFC 5545 §3.8.4.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -223,14 +223,12 @@ fn starts(
     let mut out: Vec<(Moment, Option<DateTime<Utc>>)> = Vec::new();
     match component.prop(&PropName::RRule).map(|p| p.value()) {
         Some(Value::Recur(recur)) => {
-            let (local, zone) = match start {
-                Moment::Date(date) => (date.and_time(chrono::NaiveTime::MIN), None),
-                Moment::Local(local, zone) => (*local, Some(zone.clone())),
-                Moment::Utc(utc) => (utc.naive_utc(), None),
+            let zone = match start {
+                Moment::Local(_, zone) => Some(zone.clone()),
+                Moment::Date(_) | Moment::Utc(_) => None,
             };
-            let until = recur.get("UNTIL").and_then(|u| until_local(u, start, zones));
             let before_stop = |next: &chrono::NaiveDateTime| stop.is_none_or(|stop| *next <= stop);
-            for next in LocalStarts::new(local, recur, until, max).take_while(before_stop) {
+            for next in rule_starts(recur, start, zones, max).take_while(before_stop) {
                 out.push((
                     match (start, &zone) {
                         (Moment::Date(_), _) => Moment::Date(next.date()),
@@ -259,6 +257,35 @@ fn starts(
     out.dedup_by_key(|(m, _)| m.utc(&zones.floating));
     out.truncate(max);
     out
+}
+
+/// The local starts of `recur` for a component starting at `start`, at most `max`.
+fn rule_starts(recur: &Recur, start: &Moment, zones: &Zones, max: usize) -> LocalStarts {
+    let local = match start {
+        Moment::Date(date) => date.and_time(chrono::NaiveTime::MIN),
+        Moment::Local(local, _) => *local,
+        Moment::Utc(utc) => utc.naive_utc(),
+    };
+    let until = recur.get("UNTIL").and_then(|u| until_local(u, start, zones));
+    LocalStarts::new(local, recur, until, max)
+}
+
+/// Whether expanding `component` from `start` with at most `max` generated
+/// starts may leave some out: its rule gives `max`, or its rule and RDATEs
+/// together reach `max` (what [`occurrences`] generates is then cut short).
+pub fn truncated_at(component: &Component, start: &Moment, zones: &Zones, max: usize) -> bool {
+    let rule = match component.prop(&PropName::RRule).map(|p| p.value()) {
+        Some(Value::Recur(recur)) => rule_starts(recur, start, zones, max).count(),
+        _ => 1,
+    };
+    let rdates: usize = component
+        .props_named(&PropName::RDate)
+        .map(|p| match p.value() {
+            Value::DateTimes(values) => values.len(),
+            _ => 0,
+        })
+        .sum();
+    rule.saturating_add(rdates) >= max
 }
 
 /// A PERIOD's end (RFC 5545 §3.3.9), when `value` is one.

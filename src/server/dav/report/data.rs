@@ -82,6 +82,17 @@ impl DataWant {
         })
     }
 
+    /// Whether an object of `content_type` is served as its stored bytes
+    /// (whole, in the version it was written in), so its record is not needed.
+    pub fn serves_stored(&self, content_type: &str) -> bool {
+        if content_type.starts_with("text/vcard") {
+            return self.card_props.is_none() && self.version.is_none_or(|v| v == stored_vcard_version(content_type));
+        }
+        self.calendar
+            .as_ref()
+            .is_none_or(|r| r.expand.is_none() && r.limit_recurrence_set.is_none() && r.comp.is_none())
+    }
+
     /// The object's data as asked for; `None` (logged) when it cannot be
     /// rendered.
     pub fn text(&self, object: &StoredObject) -> Option<String> {

@@ -188,16 +188,48 @@ pub async fn member_responses(
             })
             .collect());
     };
-    let found = store.objects(id, &names).await?;
-    let live: HashMap<_, _> = found.iter().filter(|o| !o.deleted).map(|o| (&o.name, o)).collect();
+    // Objects served as stored need their bytes only; the rest (a version
+    // to convert to, a part or an expansion to render) their records.
+    let bodies = store.bodies(id, &names).await?;
+    let rendered: Vec<ObjectName> = bodies
+        .iter()
+        .filter(|b| !want.serves_stored(&b.summary.content_type))
+        .map(|b| b.summary.name.clone())
+        .collect();
+    let objects = match rendered.is_empty() {
+        true => Vec::new(),
+        false => store.objects(id, &rendered).await?,
+    };
+    let objects: HashMap<_, _> = objects
+        .into_iter()
+        .filter(|o| !o.deleted)
+        .map(|o| (o.name.clone(), o))
+        .collect();
+    let mut bodies: HashMap<_, _> = bodies.into_iter().map(|b| (b.summary.name.clone(), b)).collect();
     Ok(members
         .into_iter()
-        .map(|(href, name)| match name.as_ref().and_then(|n| live.get(n)) {
-            Some(object) => {
-                let locks = discovery(space, reached, Some(&object.name));
-                object_response(pctx, href, object, reached.access, props, Some(want), &locks)
+        .map(|(href, name)| {
+            let Some(name) = name else { return missing(href) };
+            let locks = discovery(space, reached, Some(&name));
+            if let Some(object) = objects.get(&name) {
+                return object_response(pctx, href, object, reached.access, props, Some(want), &locks);
             }
-            None => missing(href),
+            match bodies.remove(&name) {
+                Some(body) => {
+                    let text = String::from_utf8(body.original)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    summary_response(
+                        pctx,
+                        href,
+                        &body.summary,
+                        reached.access,
+                        props,
+                        Some((want, text)),
+                        &locks,
+                    )
+                }
+                None => missing(href),
+            }
         })
         .collect())
 }
@@ -213,12 +245,21 @@ pub fn object_response(
     data: Option<&DataWant>,
     locks: &[ActiveLock],
 ) -> DavResponse {
-    let summary = summary_of(object);
-    let subject = Subject::Object {
-        summary: &summary,
-        access,
-        locks,
-    };
+    let data = data.and_then(|want| Some((want, want.text(object)?)));
+    summary_response(pctx, href, &summary_of(object), access, props, data, locks)
+}
+
+/// A member's `<response>` from its summary, with its data text (if any).
+pub fn summary_response(
+    pctx: &PropContext<'_>,
+    href: Href,
+    summary: &ObjectSummary,
+    access: Access,
+    props: &PropFind,
+    data: Option<(&DataWant, String)>,
+    locks: &[ActiveLock],
+) -> DavResponse {
+    let subject = Subject::Object { summary, access, locks };
     let without_data = match props {
         PropFind::Prop(names) => PropFind::Prop(
             names
@@ -230,7 +271,7 @@ pub fn object_response(
         other => other.clone(),
     };
     let response = propfind::response(pctx, href, &subject, &without_data, &[]);
-    match data.and_then(|want| Some((want, want.text(object)?))) {
+    match data {
         Some((want, text)) => with_data(response, want, text),
         None => response,
     }

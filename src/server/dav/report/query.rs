@@ -2,6 +2,8 @@
 //! the members whose record matches the filter, with the requested
 //! properties and data. The matching itself is [`query`](super::super::query);
 //! this module reads the collection [`CHUNK`] objects at a time and streams.
+//! A calendar-query with a VEVENT time-range reads only the objects whose
+//! stored time span meets the range (and those without one).
 //!
 //! - `limit` (RFC 6352 §8.6.1): at most that many matches; when more match,
 //!   the request-URI gets a 507 `number-of-matches-within-limits` response.
@@ -20,8 +22,8 @@ use axum::response::Response;
 
 use crate::adapters::ical;
 use crate::server::error::ServerError;
-use crate::store::ObjectStore;
-use crate::universal::{ComponentName, ObjectName, Record};
+use crate::store::{ObjectStore, SqlStore, StoreError, StoredObject, TimeSpan};
+use crate::universal::{CollectionId, ComponentName, ObjectName, Record};
 
 use super::super::Ctx;
 use super::super::deadprops;
@@ -53,7 +55,7 @@ pub fn addressbook(
     let data = DataWant::in_props(&props, address_data.as_ref(), None, Options::default());
     let members = Depth::from_header(ctx.header("depth")) == Depth::One;
     let keep = move |record: &Record| members && semantics::card::matches(&filter, record);
-    Ok(run(ctx, reached, props, limit, keep, data))
+    Ok(run(ctx, reached, props, limit, Members::All, keep, data))
 }
 
 /// calendar-query (RFC 4791 §7.8), floating times read in `floating`.
@@ -68,13 +70,62 @@ pub fn calendar(
     check_collations_comp(&filter, DataKind::Calendar)?;
     let options = Options::floating_in(floating);
     let data = DataWant::in_props(&props, None, calendar_data, options.clone());
+    let members = semantics::span::query_window(&filter).map_or(Members::All, |range| {
+        Members::Meeting(TimeSpan {
+            start: range.start.map(|t| t.timestamp()),
+            end: range.end.map(|t| t.timestamp()),
+        })
+    });
     let keep = move |record: &Record| semantics::calendar::matches_with(&filter, record, &options);
-    Ok(run(ctx, reached, props, None, keep, data))
+    Ok(run(ctx, reached, props, None, members, keep, data))
+}
+
+/// Which members a query reads: all of them, or only those whose stored
+/// span meets a window — every object a VEVENT time-range can match
+/// ([`semantics::span`]). `keep` still decides on each one read.
+#[derive(Debug, Clone, Copy)]
+enum Members {
+    All,
+    Meeting(TimeSpan),
+}
+
+impl Members {
+    /// The live members after `after` (by name), one page, and the name to
+    /// continue after when more may follow.
+    async fn page(
+        self,
+        store: &SqlStore,
+        collection: &CollectionId,
+        after: Option<&ObjectName>,
+    ) -> Result<(Vec<StoredObject>, Option<ObjectName>), StoreError> {
+        let full = |n: usize, last: Option<&ObjectName>| last.filter(|_| n == CHUNK).cloned();
+        match self {
+            Members::All => {
+                let listed = store.list_objects_after(collection, after, CHUNK as u32).await?;
+                let names: Vec<ObjectName> = listed.into_iter().map(|s| s.name).collect();
+                let next = full(names.len(), names.last());
+                Ok((store.objects(collection, &names).await?, next))
+            }
+            Members::Meeting(window) => {
+                let found = store.objects_meeting(collection, window, after, CHUNK as u32).await?;
+                let next = full(found.len(), found.last().map(|o| &o.name));
+                Ok((found, next))
+            }
+        }
+    }
 }
 
 /// Streams the members `keep` accepts, with their `data` (if asked for),
 /// at most `limit` of them.
-fn run<K>(ctx: &Ctx, reached: Reached, props: PropFind, limit: Option<u32>, keep: K, data: Option<DataWant>) -> Response
+fn run<K>(
+    ctx: &Ctx,
+    reached: Reached,
+    props: PropFind,
+    limit: Option<u32>,
+    members: Members,
+    keep: K,
+    data: Option<DataWant>,
+) -> Response
 where
     K: Fn(&Record) -> bool + Send + Sync + 'static,
 {
@@ -90,15 +141,12 @@ where
             Ok(space) => space,
             Err(error) => return sink.fail(&error).await,
         };
-        let names: Vec<ObjectName> = match store.list_objects(&reached.collection.id).await {
-            Ok(listed) => listed.into_iter().map(|s| s.name).collect(),
-            Err(error) => return sink.fail(&error).await,
-        };
         let max = limit.map_or(usize::MAX, |n| n as usize);
         let mut matched = 0usize;
-        for chunk in names.chunks(CHUNK) {
-            let found = match store.objects(&reached.collection.id, chunk).await {
-                Ok(found) => found,
+        let mut after: Option<ObjectName> = None;
+        loop {
+            let (found, next) = match members.page(&store, &reached.collection.id, after.as_ref()).await {
+                Ok(page) => page,
                 Err(error) => return sink.fail(&error).await,
             };
             for object in found.iter().filter(|o| !o.deleted && keep(&o.record)) {
@@ -118,6 +166,10 @@ where
                 if sink.push(&response).await.is_err() {
                     return;
                 }
+            }
+            match next {
+                Some(name) => after = Some(name),
+                None => break,
             }
         }
         let _ = sink.finish(None).await;

@@ -24,12 +24,14 @@ use crate::store::{ChangeLog, ObjectStore};
 use crate::universal::{ObjectName, Seq};
 
 use super::super::Ctx;
+use super::super::listing;
+use super::super::propfind::discovery;
 use super::super::props::{PropContext, SYNC_TOKEN_PREFIX, sync_token};
 use super::super::reply::{self, Sink};
 use super::super::resource::Reached;
 use super::super::xml::request::PropFind;
 use super::super::xml::response::{Precondition, Response as DavResponse, Status};
-use super::{CHUNK, DataWant, member_responses, report_locks};
+use super::{CHUNK, DataWant, member_responses, report_locks, summary_response};
 
 /// Reads a sync token back into a position.
 pub fn parse_token(token: &str) -> Result<Seq, ServerError> {
@@ -46,9 +48,17 @@ pub fn parse_token(token: &str) -> Result<Seq, ServerError> {
 /// What a sync answer lists: members in order, the token, and whether it
 /// was truncated.
 struct Plan {
-    members: Vec<ObjectName>,
+    members: Members,
     token: Seq,
     truncated: bool,
+}
+
+/// The members a sync answer lists.
+enum Members {
+    /// These, in order (changed since the token, or a limited initial page).
+    Named(Vec<ObjectName>),
+    /// Every live member (an initial sync without a limit).
+    All,
 }
 
 pub async fn run(
@@ -73,7 +83,44 @@ pub async fn run(
             Ok(space) => space,
             Err(error) => return sink.fail(&error).await,
         };
-        for names in plan.members.chunks(CHUNK) {
+        let named = match plan.members {
+            Members::Named(names) => names,
+            Members::All => {
+                // An initial sync: every live member, read a page ahead.
+                let mut pages = listing::member_pages(store.clone(), reached.collection.id.clone());
+                while let Some(page) = pages.recv().await {
+                    let page = match page {
+                        Ok(page) => page,
+                        Err(error) => return sink.fail(&error).await,
+                    };
+                    let responses = match &data {
+                        None => Ok(page
+                            .iter()
+                            .map(|summary| {
+                                let locks = discovery(space.as_deref(), &reached, Some(&summary.name));
+                                let href = reached.object_href(&summary.name);
+                                summary_response(&pctx, href, summary, reached.access, &props, None, &locks)
+                            })
+                            .collect()),
+                        Some(want) => {
+                            let members = page
+                                .into_iter()
+                                .map(|summary| (reached.object_href(&summary.name), Some(summary.name)))
+                                .collect();
+                            member_responses(&store, &pctx, &reached, space.as_deref(), &props, Some(want), members)
+                                .await
+                        }
+                    };
+                    match responses {
+                        Ok(responses) if push_all(&mut sink, &responses).await => {}
+                        Ok(_) => return,
+                        Err(error) => return sink.fail(&error).await,
+                    }
+                }
+                Vec::new()
+            }
+        };
+        for names in named.chunks(CHUNK) {
             let members = names
                 .iter()
                 .map(|name| (reached.object_href(name), Some(name.clone())))
@@ -87,14 +134,10 @@ pub async fn run(
                 data.as_ref(),
                 members,
             );
-            let responses = match responses.await {
-                Ok(responses) => responses,
+            match responses.await {
+                Ok(responses) if push_all(&mut sink, &responses).await => {}
+                Ok(_) => return,
                 Err(error) => return sink.fail(&error).await,
-            };
-            for response in &responses {
-                if sink.push(response).await.is_err() {
-                    return;
-                }
             }
         }
         if plan.truncated {
@@ -106,6 +149,16 @@ pub async fn run(
         }
         let _ = sink.finish(Some(&sync_token(plan.token))).await;
     }))
+}
+
+/// Writes `responses`; false when the client went away.
+async fn push_all(sink: &mut Sink, responses: &[DavResponse]) -> bool {
+    for response in responses {
+        if sink.push(response).await.is_err() {
+            return false;
+        }
+    }
+    true
 }
 
 /// Which members to report, from the log (or a listing for an initial sync).
@@ -123,17 +176,18 @@ async fn plan(ctx: &Ctx, reached: &Reached, since: Option<Seq>, limit: Option<u3
     };
     let found = found.map_err(|e| ServerError::from(EngineError::from(e)))?;
     Ok(Plan {
-        members: found.members.into_iter().map(|(name, _)| name).collect(),
+        members: Members::Named(found.members.into_iter().map(|(name, _)| name).collect()),
         token: found.next,
         truncated: found.more,
     })
 }
 
+/// An initial sync: the position first, then every live member. A change
+/// between the two is listed now and again by the next sync, never lost.
 async fn initial(ctx: &Ctx, reached: &Reached) -> Result<Plan, ServerError> {
     let token = ctx.store().current_seq(&reached.collection.id).await?;
-    let members = ctx.store().list_objects(&reached.collection.id).await?;
     Ok(Plan {
-        members: members.into_iter().map(|m| m.name).collect(),
+        members: Members::All,
         token,
         truncated: false,
     })

@@ -135,6 +135,7 @@ impl<W: Write> MultistatusWriter<W> {
     pub fn new(out: W) -> io::Result<MultistatusWriter<W>> {
         let mut xml = DavWriter::new(out);
         xml.start_document(&Namespace::Dav, "multistatus")?;
+        xml.get_mut().write_all(b"\n")?;
         Ok(MultistatusWriter { xml })
     }
 
@@ -161,7 +162,9 @@ impl<W: Write> MultistatusWriter<W> {
         if let Some(condition) = &response.error {
             error::write_error(xml, condition)?;
         }
-        xml.end(dav, "response")
+        xml.end(dav, "response")?;
+        // One response per line: cheap, and a captured body stays readable.
+        xml.get_mut().write_all(b"\n")
     }
 
     /// The output written so far, e.g. to send what is buffered.
