@@ -400,6 +400,67 @@ async fn objects_meeting_a_window_by_span(s: TestStore) {
     assert_eq!(meeting(store, &copy.id, span(Some(400), None), 10).await, ["b", "c"]);
 }
 
+/// Listings page by name, carry every summary field, keep names with any
+/// characters intact and leave tombstones out.
+async fn listings_page_by_name(s: TestStore) {
+    let id = setup(&s).await;
+    let store = &s.store;
+    let names = [
+        "b.vcf",
+        "a \"quoted\".vcf",
+        "tab\there.vcf",
+        "été.vcf",
+        "z\\back.vcf",
+        "gone.vcf",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        store
+            .commit(create(&id, name, &format!("uid-{i}"), &format!("tx-{i}")))
+            .await
+            .unwrap();
+    }
+    let mut gone = Write {
+        collection: &id,
+        name: "gone.vcf",
+        uid: "uid-5",
+        op: Op::Delete,
+        expected: Expected::Version(Version(1)),
+        version: 2,
+        txid: "tx-gone",
+        at: 0,
+    }
+    .build();
+    gone.transaction.changes.clear();
+    store.commit(gone).await.unwrap();
+    let mut live: Vec<&str> = names[..5].to_vec();
+    live.sort();
+    for limit in [1, 2, 100] {
+        let mut listed = Vec::new();
+        let mut after: Option<ObjectName> = None;
+        loop {
+            let page = store.list_objects_after(&id, after.as_ref(), limit).await.unwrap();
+            after = page.last().map(|m| m.name.clone());
+            let full = page.len() == limit as usize;
+            listed.extend(page);
+            if !full {
+                break;
+            }
+        }
+        // In the database's collation order, the same as the full listing's.
+        let mut got: Vec<&str> = listed.iter().map(|m| m.name.as_str()).collect();
+        got.sort();
+        assert_eq!(got, live, "pages of {limit}");
+        assert_eq!(
+            listed,
+            store.list_objects(&id).await.unwrap(),
+            "pages of {limit} match the full listing"
+        );
+    }
+    let full = store.list_objects(&id).await.unwrap();
+    let last = full.last().map(|m| m.name.clone()).unwrap();
+    assert!(store.list_objects_after(&id, Some(&last), 10).await.unwrap().is_empty());
+}
+
 async fn batches_are_all_or_nothing(s: TestStore) {
     let id = setup(&s).await;
     let store = &s.store;
@@ -903,6 +964,7 @@ contract!(
     app_passwords_create_list_revoke,
     objects_and_preconditions,
     batches_are_all_or_nothing,
+    listings_page_by_name,
     objects_meeting_a_window_by_span,
     concurrent_commits_answer_each_writer,
     change_log_positions_and_retention,
