@@ -47,6 +47,9 @@ struct Overlay {
     versions: HashMap<ObjectName, Version>,
     applied: HashMap<TxId, Seq>,
     seen: HashSet<TxId>,
+    /// How many transactions still to plan name each UID: the state a write
+    /// leaves is kept (a copy of its record and bytes) only for a later one.
+    pending: HashMap<Uid, usize>,
 }
 
 impl<S: ObjectStore + ChangeLog + Sync> Engine<S> {
@@ -170,6 +173,10 @@ impl<S: ObjectStore + ChangeLog + Sync> Engine<S> {
             .filter_map(|t| created_record(t).ok())
             .map(|r| renderer.object_name(&r))
             .collect();
+        let mut pending = HashMap::new();
+        for tx in txs {
+            *pending.entry(tx.uid.clone()).or_insert(0) += 1;
+        }
         let live = self.store.objects_by_uid(collection, &uids).await?;
         let named = self.store.objects(collection, &names).await?;
         let applied = self.store.find_transactions(collection, &txids).await?;
@@ -178,6 +185,7 @@ impl<S: ObjectStore + ChangeLog + Sync> Engine<S> {
             live: live.into_iter().map(|o| (o.uid.clone(), o)).collect(),
             applied: applied.into_iter().collect(),
             seen: HashSet::new(),
+            pending,
         })
     }
 }
@@ -194,6 +202,13 @@ impl Overlay {
         if self.seen.contains(&tx.txid) {
             return Ok(None);
         }
+        let later = match self.pending.get_mut(&tx.uid) {
+            Some(count) => {
+                *count = count.saturating_sub(1);
+                *count > 0
+            }
+            None => false,
+        };
         if let Some(seq) = self.applied.get(&tx.txid) {
             return Ok(Some(Planned::Done(self.already_applied(tx, *seq))));
         }
@@ -224,16 +239,17 @@ impl Overlay {
         };
         self.seen.insert(tx.txid.clone());
         if let Planned::Write(write, _) = &planned {
-            self.fold(write);
+            self.fold(write, later);
         }
         Ok(Some(planned))
     }
 
-    /// Makes a planned write the current state.
-    fn fold(&mut self, write: &crate::store::ObjectWrite) {
+    /// Makes a planned write the current state; `later`: a later
+    /// transaction of the batch names the same UID.
+    fn fold(&mut self, write: &crate::store::ObjectWrite, later: bool) {
         let t = &write.transaction;
         self.versions.insert(write.name.clone(), t.new_version);
-        if t.op == Op::Delete {
+        if t.op == Op::Delete || !later {
             self.live.remove(&t.uid);
             return;
         }
