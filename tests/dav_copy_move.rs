@@ -624,7 +624,7 @@ dav_test!(rfc4918_9_9_moving_an_object_is_all_or_nothing, |s| {
 async fn logged_ops(s: &TestServer, collection: &str, name: &str) -> Vec<Op> {
     let id = Home::Calendars.collection_id("alice", collection);
     let history = s.store().object_history(&id, &ObjectName(name.into())).await.unwrap();
-    history.iter().map(|c| c.op()).collect()
+    history.changes.iter().map(|c| c.op()).collect()
 }
 
 /// The test server trusts a reverse proxy on its own address.

@@ -6,7 +6,7 @@ mod common;
 
 use common::stores::{self, TestStore};
 use pimgate::adapters::vcard;
-use pimgate::engine::{ConflictValue, Engine, EngineError, MergeRule, Precondition, PutObject, Written, etag_of};
+use pimgate::engine::{ConflictValue, Engine, EngineError, MergeRule, Precondition, PutObject, Written, diff, etag_of};
 use pimgate::server::render::AdapterRenderer;
 use pimgate::store::{
     Accounts, ChangeLog, Collection, CollectionKind, Locks, ObjectStore, SqlStore, TimeSpan, Transfer, TransferStep,
@@ -318,6 +318,80 @@ async fn pushes_merge_with_concurrent_edits(s: TestStore) {
     assert!(s.store.object_by_uid(&id, &Uid("jane".into())).await.unwrap().is_some());
 }
 
+/// Retention pruned the object's create: a push against the version every
+/// device had read when it ran still merges, from the base the prune kept
+/// (the batch path hands merges to the one-at-a-time path); a push against
+/// an older version cannot be rebuilt; a later prune carries the base
+/// forward, and a deleted object keeps none.
+async fn pushes_merge_against_the_base_retention_kept(s: TestStore) {
+    let (engine, id) = setup(&s).await;
+    let jane = ObjectName("jane.vcf".into());
+    for (tel, email) in [
+        ("+1 555 0100", "jane@example.com"),
+        ("+1 555 0101", "jane@example.com"),
+        ("+1 555 0101", "jane@example.net"),
+        ("+1 555 0102", "jane@example.net"),
+        ("+1 555 0102", "jane@example.org"),
+    ] {
+        put(&engine, &id, card(tel, email), Precondition::None).await.unwrap();
+    }
+    let after_all = Timestamp(T0.0 + 1);
+    assert_eq!(engine.prune(&id, after_all).await.unwrap(), 5);
+    let history = s.store.object_history(&id, &jane).await.unwrap();
+    assert!(history.changes.is_empty(), "the create is gone");
+    let kept = history.base.expect("a base at the last pruned version");
+    let current = s.store.object(&id, &jane).await.unwrap().unwrap();
+    assert_eq!(kept.version, Version(5));
+    assert!(diff(&kept.record, &current.record).is_empty());
+
+    // Both devices saw version 5; the laptop pushes first …
+    let tel = set_change(&s, &id, PropName::Tel, "work", "+1 555 0300").await;
+    let email = set_change(&s, &id, PropName::Email, "home", "jane@home.example").await;
+    let cell = set_change(&s, &id, PropName::Tel, "cell", "+1 555 0999").await;
+    let first = engine
+        .apply_transaction(&push(&id, "laptop-1", 5, vec![tel]), V3, &AdapterRenderer)
+        .await
+        .unwrap();
+    assert_eq!(first.version, Version(6));
+    // … then the phone, whose edit is merged.
+    let batch = engine
+        .apply_batch(&[push(&id, "phone-1", 5, vec![email])], V3, &AdapterRenderer)
+        .await;
+    assert!(batch.stopped.is_none(), "{:?}", batch.stopped);
+    assert_eq!(
+        (batch.results[0].version, batch.results[0].conflicts.len()),
+        (Version(7), 0)
+    );
+    let stored = s.store.object(&id, &jane).await.unwrap().unwrap();
+    let text = String::from_utf8(stored.original.clone()).unwrap();
+    assert!(
+        text.contains("+1 555 0300") && text.contains("jane@home.example"),
+        "both edits survive:\n{text}"
+    );
+
+    // Version 4's rows are gone and no base holds it.
+    let stale = engine
+        .apply_transaction(&push(&id, "laptop-2", 4, vec![cell]), V3, &AdapterRenderer)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(stale, EngineError::BaseUnavailable { given, .. } if given == Version(4)),
+        "{stale:?}"
+    );
+
+    assert_eq!(engine.prune(&id, after_all).await.unwrap(), 2);
+    let kept = s.store.object_history(&id, &jane).await.unwrap().base.unwrap();
+    assert_eq!(kept.version, Version(7));
+    assert!(diff(&kept.record, &stored.record).is_empty());
+    let origin = DeviceId("dav:alice".into());
+    engine
+        .delete_object(&id, &jane, &Precondition::None, &origin, T0)
+        .await
+        .unwrap();
+    assert_eq!(engine.prune(&id, after_all).await.unwrap(), 1);
+    assert_eq!(s.store.object_history(&id, &jane).await.unwrap(), Default::default());
+}
+
 async fn a_lease_holds_off_other_writers(s: TestStore) {
     let (engine, id) = setup(&s).await;
     s.store.acquire(&id, "laptop", 60_000, T0).await.unwrap();
@@ -455,6 +529,7 @@ macro_rules! on_both_backends {
 on_both_backends!(
     puts_log_field_level_changes,
     pushes_merge_with_concurrent_edits,
+    pushes_merge_against_the_base_retention_kept,
     every_write_stores_its_span,
     a_lease_holds_off_other_writers
 );

@@ -6,8 +6,8 @@ mod common;
 use common::stores::{self, TestStore};
 use pimgate::store::{
     Access, Accounts, AppPassword, ChangeLog, Collection, CollectionKind, Copying, DeadProperties, DeadProperty,
-    Device, Expected, LockScope, Locks, ObjectStore, ObjectWrite, PlainResource, PlainResources, ResourceLock,
-    ResourceLocks, SpaceLocks, StoreError, TimeSpan, Transfer, TransferStep, Transfers, User,
+    Device, Expected, LockScope, Locks, ObjectBase, ObjectStore, ObjectWrite, PlainResource, PlainResources, Pruning,
+    ResourceLock, ResourceLocks, SpaceLocks, SqlStore, StoreError, TimeSpan, Transfer, TransferStep, Transfers, User,
 };
 use pimgate::universal::{
     ChangeTransaction, CollectionId, Component, ComponentName, DeviceId, ETag, ObjectName, Op, Prop, PropName, Record,
@@ -256,7 +256,12 @@ async fn objects_and_preconditions(s: TestStore) {
     assert!(store.find_transaction(&id, &TxId("t6".into())).await.unwrap().is_some());
     assert_eq!(store.find_transaction(&id, &TxId("nope".into())).await.unwrap(), None);
     let history = store.object_history(&id, &ObjectName("a.vcf".into())).await.unwrap();
-    let ops: Vec<_> = history.iter().map(|c| (c.op(), c.transaction.new_version)).collect();
+    assert_eq!(history.base, None, "nothing pruned");
+    let ops: Vec<_> = history
+        .changes
+        .iter()
+        .map(|c| (c.op(), c.transaction.new_version))
+        .collect();
     assert_eq!(
         ops,
         vec![
@@ -571,7 +576,7 @@ async fn change_log_positions_and_retention(s: TestStore) {
     store.create_device(&device).await.unwrap();
     store.set_cursor(&device.id, &id, seqs[4], T0).await.unwrap();
     assert_eq!(store.cursor(&device.id, &id).await.unwrap(), Some(seqs[4]));
-    let pruned = store.prune(&id, Timestamp(T0.0 + 100_000)).await.unwrap();
+    let pruned = store.prune(&id, Timestamp(T0.0 + 100_000), no_base).await.unwrap();
     assert_eq!(pruned, 5);
     let expired = store.changes_since(&id, seqs[3], 10).await.unwrap_err();
     assert!(
@@ -580,10 +585,153 @@ async fn change_log_positions_and_retention(s: TestStore) {
     );
     assert_eq!(store.changes_since(&id, seqs[4], 10).await.unwrap().changes.len(), 5);
     // Age matters too: nothing younger than `before` goes.
-    assert_eq!(store.prune(&id, Timestamp(T0.0 + 7_500)).await.unwrap(), 0);
+    assert_eq!(store.prune(&id, Timestamp(T0.0 + 7_500), no_base).await.unwrap(), 0);
     // A revoked device no longer holds the log.
     store.revoke_device(&device.id, T0).await.unwrap();
-    assert_eq!(store.prune(&id, Timestamp(T0.0 + 7_500)).await.unwrap(), 3);
+    assert_eq!(store.prune(&id, Timestamp(T0.0 + 7_500), no_base).await.unwrap(), 3);
+}
+
+/// A prune that keeps no bases (the rows these tests log hold no records).
+fn no_base(_: Pruning<'_>) -> Option<ObjectBase> {
+    None
+}
+
+/// What a prune handed its caller for one object: its name, the version
+/// of its previous base, the versions of its pruned rows.
+type Handed = (String, Option<u64>, Vec<u64>);
+
+/// Prunes rows older than `T0 + before`, keeping for the objects named in
+/// `keep` a base at their last pruned version (FN `<name> at <version>`);
+/// returns what the prune handed over, in order.
+async fn prune_keeping(store: &SqlStore, id: &CollectionId, before: i64, keep: &[&str]) -> Vec<Handed> {
+    let handed = std::sync::Mutex::new(Vec::new());
+    store
+        .prune(id, Timestamp(T0.0 + before), |p: Pruning<'_>| {
+            let name = p.rows[0].object.0.clone();
+            let versions: Vec<u64> = p.rows.iter().map(|r| r.transaction.new_version.0).collect();
+            let last = *versions.last().unwrap();
+            handed
+                .lock()
+                .unwrap()
+                .push((name.clone(), p.base.map(|b| b.version.0), versions));
+            keep.contains(&name.as_str()).then(|| ObjectBase {
+                version: Version(last),
+                record: contact(&name, &format!("{name} at {last}")),
+            })
+        })
+        .await
+        .unwrap();
+    handed.into_inner().unwrap()
+}
+
+/// Versions of an object's remaining rows, and its base.
+async fn kept(store: &SqlStore, id: &CollectionId, name: &str) -> (Vec<u64>, Option<ObjectBase>) {
+    let history = store.object_history(id, &ObjectName(name.into())).await.unwrap();
+    let versions = history.changes.iter().map(|c| c.transaction.new_version.0).collect();
+    (versions, history.base)
+}
+
+fn base(name: &str, version: u64) -> Option<ObjectBase> {
+    Some(ObjectBase {
+        version: Version(version),
+        record: contact(name, &format!("{name} at {version}")),
+    })
+}
+
+/// Retention hands its caller each object's pruned rows with the base kept
+/// before, writes the base the caller makes in the prune's transaction,
+/// reads it back beside the rows left, and drops it when the caller makes
+/// none, with its collection, and when its collection moves away.
+async fn prune_keeps_object_bases(s: TestStore) {
+    let id = setup(&s).await;
+    let store = &s.store;
+    let write = |name, op, version: u64, at| {
+        let expected = match version {
+            1 => Expected::Absent,
+            v => Expected::Version(Version(v - 1)),
+        };
+        let txid = format!("{name}-{version}");
+        Write {
+            collection: &id,
+            name,
+            uid: name,
+            op,
+            expected,
+            version,
+            txid: &txid,
+            at,
+        }
+        .build()
+    };
+    for w in [
+        write("a.vcf", Op::Create, 1, 0),
+        write("a.vcf", Op::Update, 2, 10),
+        write("b.vcf", Op::Create, 1, 20),
+        write("b.vcf", Op::Delete, 2, 30),
+        write("a.vcf", Op::Update, 3, 5_000),
+    ] {
+        store.commit(w).await.unwrap();
+    }
+    let handed = prune_keeping(store, &id, 1_000, &["a.vcf"]).await;
+    assert_eq!(
+        handed,
+        [
+            ("a.vcf".to_owned(), None, vec![1, 2]),
+            ("b.vcf".to_owned(), None, vec![1, 2])
+        ]
+    );
+    assert_eq!(kept(store, &id, "a.vcf").await, (vec![3], base("a.vcf", 2)));
+    assert_eq!(kept(store, &id, "b.vcf").await, (vec![], None));
+
+    // A later prune starts from the base kept and replaces it …
+    let handed = prune_keeping(store, &id, 10_000, &["a.vcf"]).await;
+    assert_eq!(handed, [("a.vcf".to_owned(), Some(2), vec![3])]);
+    assert_eq!(kept(store, &id, "a.vcf").await, (vec![], base("a.vcf", 3)));
+    // … or drops it when the caller makes none.
+    store.commit(write("a.vcf", Op::Update, 4, 10_001)).await.unwrap();
+    let handed = prune_keeping(store, &id, 20_000, &[]).await;
+    assert_eq!(handed, [("a.vcf".to_owned(), Some(3), vec![4])]);
+    assert_eq!(kept(store, &id, "a.vcf").await, (vec![], None));
+    store.commit(write("a.vcf", Op::Update, 5, 20_001)).await.unwrap();
+    prune_keeping(store, &id, 30_000, &["a.vcf"]).await;
+    assert_eq!(kept(store, &id, "a.vcf").await, (vec![], base("a.vcf", 5)));
+
+    // A MOVE of the collection leaves no base behind, and brings none
+    // along: the objects start a new log in the new collection.
+    let moved = Collection::new("alice", "moved", CollectionKind::AddressBook, T0);
+    let transfer = Transfer {
+        steps: vec![
+            TransferStep::CopyCollection {
+                from: id.clone(),
+                to: moved.clone(),
+                members: true,
+                moved: true,
+            },
+            TransferStep::DeleteCollection(id.clone()),
+        ],
+        at: T0,
+        origin: DeviceId("test".into()),
+    };
+    store
+        .transfer(&transfer, |copying| {
+            let Copying::Collection { to, objects } = copying else {
+                unreachable!("only a collection is moved")
+            };
+            objects
+                .iter()
+                .map(|o| create(&to.id, o.name.as_str(), o.uid.as_str(), o.name.as_str()))
+                .collect()
+        })
+        .await
+        .unwrap();
+    assert_eq!(kept(store, &id, "a.vcf").await, (vec![], None));
+    assert_eq!(kept(store, &moved.id, "a.vcf").await, (vec![1], None));
+
+    // Deleting a collection takes its bases along.
+    prune_keeping(store, &moved.id, 100_000, &["a.vcf"]).await;
+    assert_eq!(kept(store, &moved.id, "a.vcf").await, (vec![], base("a.vcf", 1)));
+    store.delete_collection(&moved.id).await.unwrap();
+    assert_eq!(kept(store, &moved.id, "a.vcf").await, (vec![], None));
 }
 
 async fn collections_made_again_start_a_new_log(s: TestStore) {
@@ -968,6 +1116,7 @@ contract!(
     objects_meeting_a_window_by_span,
     concurrent_commits_answer_each_writer,
     change_log_positions_and_retention,
+    prune_keeps_object_bases,
     collections_made_again_start_a_new_log,
     leases,
     reopening_keeps_everything,

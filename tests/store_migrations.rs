@@ -400,3 +400,122 @@ async fn migration_12_keeps_old_objects_candidates_until_rewritten_postgres() {
     let url = common::stores::fresh_postgres_schema(&base).await;
     check_object_spans(&url, true).await;
 }
+
+const OLD_CARD: &str =
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:old\r\nFN:Old\r\nTEL:+1 555 0100\r\nEMAIL:old@example.org\r\nEND:VCARD\r\n";
+
+/// Stores an object the way version 12 did.
+async fn old_object(conn: &mut AnyConnection, name: &str, version: i64, deleted: bool, card: &str) {
+    let record = pimgate::adapters::vcard::parse(card.as_bytes()).unwrap().remove(0);
+    sqlx::query(
+        "INSERT INTO objects (collection_id, name, uid, version, etag, format, original, record, deleted, modified_seq, modified_at, size, created_at) \
+         VALUES ('alice/addressbooks/contacts', $1, $2, $3, 'e', 'text/vcard; version=3.0', $4, $5, $6, 1, 1, $7, 1)",
+    )
+    .bind(name)
+    .bind(record.uid().unwrap().to_owned())
+    .bind(version)
+    .bind(card.as_bytes().to_vec())
+    .bind(serde_json::to_string(&record).unwrap())
+    .bind(i64::from(deleted))
+    .bind(card.len() as i64)
+    .execute(&mut *conn)
+    .await
+    .expect("a version 12 object");
+}
+
+/// The update of `old.vcf` a device sends after editing its text into `after`.
+fn edit_old(txid: &str, after: &str) -> pimgate::universal::ChangeTransaction {
+    use pimgate::universal::{Op, TxId, Uid, Version};
+    let before = pimgate::adapters::vcard::parse(OLD_CARD.as_bytes()).unwrap().remove(0);
+    let mut after = pimgate::adapters::vcard::parse(after.as_bytes()).unwrap().remove(0);
+    pimgate::engine::align_ids(&before, &mut after);
+    pimgate::universal::ChangeTransaction {
+        txid: TxId(txid.into()),
+        collection: CollectionId("alice/addressbooks/contacts".into()),
+        uid: Uid("old".into()),
+        op: Op::Update,
+        base_version: Some(Version(3)),
+        new_version: Version(4),
+        origin: DeviceId(txid.into()),
+        at: Timestamp(2),
+        changes: pimgate::engine::diff(&before, &after),
+    }
+}
+
+async fn check_object_bases(url: &str, postgres: bool) {
+    migrate_to(url, postgres, 12).await;
+    let mut conn = AnyConnection::connect(url).await.unwrap();
+    conn.execute(
+        "INSERT INTO users (name, password_hash, created_at) VALUES ('alice', 'x', 1);
+         INSERT INTO collections (id, owner, home, name, kind, created_at, last_seq, pruned_seq)
+             VALUES ('alice/addressbooks/contacts', 'alice', 'addressbooks', 'contacts', 'addressbook', 1, 10, 5);
+         INSERT INTO changes (collection_id, object_name, uid, op, txid, origin, base_version, new_version, at, changes)
+             VALUES ('alice/addressbooks/contacts', 'recent.vcf', 'recent', 'update', 't', 'dav:alice', 1, 2, 1, '[]');",
+    )
+    .await
+    .expect("version 12 rows");
+    // Retention took the whole log of `old` and `gone`, and the create of `recent`.
+    old_object(&mut conn, "old.vcf", 3, false, OLD_CARD).await;
+    old_object(&mut conn, "gone.vcf", 2, true, &OLD_CARD.replace("old", "gone")).await;
+    old_object(&mut conn, "recent.vcf", 2, false, &OLD_CARD.replace("old", "recent")).await;
+    conn.close().await.unwrap();
+
+    let store = SqlStore::connect(url).await.expect("the store applies migration 13");
+    let contacts = CollectionId("alice/addressbooks/contacts".into());
+    let history = async |name: &str| store.object_history(&contacts, &ObjectName(name.into())).await.unwrap();
+    let old = history("old.vcf").await;
+    let base = old
+        .base
+        .expect("an object whose whole log went starts with its stored record");
+    assert_eq!(base.version.0, 3);
+    let stored = pimgate::adapters::vcard::parse(OLD_CARD.as_bytes()).unwrap().remove(0);
+    assert!(pimgate::engine::diff(&base.record, &stored).is_empty());
+    assert_eq!(history("gone.vcf").await.base, None, "a tombstone has none");
+    let recent = history("recent.vcf").await;
+    assert_eq!(
+        (recent.base, recent.changes.len()),
+        (None, 1),
+        "its pruned versions stay unknown"
+    );
+
+    // Two devices at version 3 of `old` edit different fields: merged.
+    let engine = Engine::new(store.clone());
+    let renderer = pimgate::server::render::AdapterRenderer;
+    for (txid, after) in [
+        ("laptop", OLD_CARD.replace("+1 555 0100", "+1 555 0300")),
+        ("phone", OLD_CARD.replace("old@example.org", "old@home.example")),
+    ] {
+        engine
+            .apply_transaction(&edit_old(txid, &after), "text/vcard", &renderer)
+            .await
+            .unwrap_or_else(|e| panic!("{txid}: {e}"));
+    }
+    let merged = store
+        .object(&contacts, &ObjectName("old.vcf".into()))
+        .await
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8(merged.original).unwrap();
+    assert!(
+        text.contains("+1 555 0300") && text.contains("old@home.example"),
+        "{text}"
+    );
+    assert_eq!(merged.version.0, 5);
+}
+
+#[tokio::test]
+async fn migration_13_gives_objects_whose_log_went_a_base_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    std::fs::File::create(&path).unwrap();
+    check_object_bases(&format!("sqlite://{}", path.display()), false).await;
+}
+
+#[tokio::test]
+async fn migration_13_gives_objects_whose_log_went_a_base_postgres() {
+    let Some(base) = common::stores::postgres_url() else {
+        return;
+    };
+    let url = common::stores::fresh_postgres_schema(&base).await;
+    check_object_bases(&url, true).await;
+}

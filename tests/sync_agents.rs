@@ -336,12 +336,8 @@ async fn three_agents_and_a_dav_client_edit_occurrences_and_fields_of_one_recurr
 async fn an_edit_whose_base_left_the_log_is_merged_by_the_agent_and_pushed_not_lost() {
     let server = setup().await;
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let a = Options::new(
-        &server.base,
-        &device(&server, "alice", "a").await.token,
-        contacts(),
-        dir_a.path().into(),
-    );
+    let token_a = device(&server, "alice", "a").await.token;
+    let a = Options::new(&server.base, &token_a, contacts(), dir_a.path().into());
     let b = Options::new(
         &server.base,
         &device(&server, "alice", "b").await.token,
@@ -353,11 +349,22 @@ async fn an_edit_whose_base_left_the_log_is_merged_by_the_agent_and_pushed_not_l
     sync_once(&b).await.unwrap();
     edit(dir_b.path(), "TEL:+1 555 0100", "TEL:+1 555 0199");
     sync_once(&b).await.unwrap();
-    // A edits against version 1 while the log loses the create (retention:
-    // both devices have read past it), so the server cannot rebuild A's base.
+    // A edits against version 1. Meanwhile a second folder on A's token
+    // reads B's edit, so the device's cursor no longer holds the log, and
+    // retention prunes the create and B's edit: the server keeps version 2
+    // as the object's base and cannot rebuild A's base, version 1.
     edit(dir_a.path(), "EMAIL:jane@example.org", "EMAIL:jane@work.example");
+    let dir_a2 = tempfile::tempdir().unwrap();
+    sync_once(&Options::new(&server.base, &token_a, contacts(), dir_a2.path().into()))
+        .await
+        .unwrap();
     let far = pimgate::universal::Timestamp(i64::MAX / 2);
-    assert_eq!(server.store().prune(&contacts(), far).await.unwrap(), 1);
+    assert_eq!(
+        pimgate::server::retention::prune_all(server.store(), 0, far)
+            .await
+            .unwrap(),
+        2
+    );
     let report = sync_once(&a).await.unwrap();
     assert!(
         report.problems.iter().any(|p| p.contains("resync")),

@@ -8,7 +8,7 @@
 //! conflicts), the engine's error type, and [`Engine`]: the application
 //! object store over the [`crate::store`] traits (put, delete, apply a pushed
 //! transaction with a three-way merge, apply a pushed batch in one store
-//! transaction, read the change log).
+//! transaction, read the change log, prune it keeping each object's base).
 //!
 //! Laws (property-tested in `tests/engine_laws.rs` over generated records and
 //! in `tests/engine_corpus.rs` over the real-world corpus):
@@ -32,6 +32,7 @@ mod apply;
 mod batch;
 mod diff;
 mod error;
+mod history;
 mod key_text;
 mod matching;
 mod merge;

@@ -1,11 +1,12 @@
 //! Pushed change transactions: field-level changes a device made against a
 //! base version. Idempotent by txid; when the object moved on since the base,
-//! the base is rebuilt by replaying the object's log from its create and the
-//! two lines of edits are three-way merged ([`merge`]), with the conflicts
-//! logged beside the change.
+//! the base is rebuilt by replaying the object's log (from its create, or
+//! from the base retention kept: `history.rs`) and the two lines of edits
+//! are three-way merged ([`merge`]), with the conflicts logged beside the
+//! change.
 
-use crate::store::{ChangeLog, Expected, LoggedChange, ObjectStore, ObjectWrite, StoredObject, TimeSpan};
-use crate::universal::{Action, Change, ChangeTransaction, CollectionId, ETag, ObjectName, Op, Record, Seq, Version};
+use crate::store::{ChangeLog, Expected, ObjectStore, ObjectWrite, StoredObject, TimeSpan};
+use crate::universal::{Action, Change, ChangeTransaction, ETag, ObjectName, Op, Record, Seq, Version};
 
 use super::merge::{Conflict, ConflictValue, MergeRule, merge};
 use super::objects::{conflicts_json, create_changes, precondition_on_race, root_path, unchanged};
@@ -115,45 +116,6 @@ impl<S: ObjectStore + ChangeLog + Sync> Engine<S> {
     async fn push_delete(&self, tx: &ChangeTransaction, current: StoredObject) -> Result<Written, EngineError> {
         self.commit_planned(delete_write(tx, &current)?).await
     }
-
-    /// Rebuilds the version `version` of an object by replaying its log
-    /// from its create; `None` when the log no longer reaches back that far.
-    async fn version_at(
-        &self,
-        collection: &CollectionId,
-        name: &ObjectName,
-        version: Version,
-    ) -> Result<Option<Record>, EngineError> {
-        let history = self.store.object_history(collection, name).await?;
-        replay(&history, version)
-    }
-}
-
-/// Replays log rows up to `version` (the last life of the name that reaches it).
-fn replay(history: &[LoggedChange], version: Version) -> Result<Option<Record>, EngineError> {
-    let mut record: Option<Record> = None;
-    for row in history {
-        let t = &row.transaction;
-        record = match t.op {
-            Op::Create => match t.changes.as_slice() {
-                [
-                    Change {
-                        component: Some(root), ..
-                    },
-                ] => Some(Record::new(root.clone(), None)),
-                _ => None,
-            },
-            Op::Update => match record {
-                Some(r) => Some(apply(&r, &t.changes)?),
-                None => None,
-            },
-            Op::Delete => None,
-        };
-        if t.new_version == version && record.is_some() {
-            return Ok(record);
-        }
-    }
-    Ok(None)
 }
 
 /// What a pushed transaction comes to before anything is committed.

@@ -1,22 +1,26 @@
 //! Change-log retention: a background task that prunes, every
 //! `log.prune_interval_secs`, the log rows of every collection that are older
 //! than `log.retention_days` and that every active device has read past
-//! (the store's `ChangeLog::prune` holds rows back at device cursors).
+//! (the store's `ChangeLog::prune` holds rows back at device cursors),
+//! through the engine, which keeps each object's record at the pruned
+//! version so pushes against it still merge (`Engine::prune`).
 
 use std::time::Duration;
 
 use crate::config::LogConfig;
-use crate::store::{Accounts, ChangeLog, SqlStore, StoreError};
+use crate::engine::{Engine, EngineError};
+use crate::store::{Accounts, SqlStore};
 use crate::universal::Timestamp;
 
 /// Prunes every collection once; returns how many rows went.
-pub async fn prune_all(store: &SqlStore, retention_days: u64, now: Timestamp) -> Result<u64, StoreError> {
+pub async fn prune_all(store: &SqlStore, retention_days: u64, now: Timestamp) -> Result<u64, EngineError> {
     let horizon_ms = i64::try_from(retention_days.saturating_mul(86_400_000)).unwrap_or(i64::MAX);
     let before = Timestamp(now.0.saturating_sub(horizon_ms));
+    let engine = Engine::new(store.clone());
     let mut pruned = 0;
     for user in store.list_users().await? {
         for collection in store.list_collections(&user.name).await? {
-            pruned += store.prune(&collection.id, before).await?;
+            pruned += engine.prune(&collection.id, before).await?;
         }
     }
     Ok(pruned)

@@ -155,21 +155,29 @@ pub trait ChangeLog {
         txids: &[TxId],
     ) -> impl Future<Output = Result<Vec<(TxId, Seq)>, StoreError>> + Send;
 
-    /// Every retained log row of one object, oldest first (to rebuild an
-    /// earlier version for a three-way merge).
+    /// Every retained log row of one object, oldest first, and the base
+    /// kept when its older rows were pruned, read as of one moment (to
+    /// rebuild an earlier version for a three-way merge).
     fn object_history(
         &self,
         collection: &CollectionId,
         name: &ObjectName,
-    ) -> impl Future<Output = Result<Vec<LoggedChange>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<ObjectHistory, StoreError>> + Send;
 
     /// Deletes log rows every active device has read past and that are
-    /// older than `before`; returns how many went.
-    fn prune(
+    /// older than `before`; returns how many went. For each object losing
+    /// rows, `rebase` turns its previous base and those rows into the base
+    /// to keep (its record after the last of them), or `None` to keep none
+    /// (a tombstone); the bases are written in the prune's transaction, so
+    /// no merge ever sees the rows gone without their base.
+    fn prune<F>(
         &self,
         collection: &CollectionId,
         before: Timestamp,
-    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+        rebase: F,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send
+    where
+        F: Fn(Pruning<'_>) -> Option<ObjectBase> + Send + Sync;
 
     /// Records how far a device has read a collection's log.
     fn set_cursor(

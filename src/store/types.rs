@@ -330,6 +330,32 @@ impl LoggedChange {
     }
 }
 
+/// An object's record at a version whose log rows retention pruned: where
+/// replaying the object's log starts once its create is gone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectBase {
+    pub version: Version,
+    pub record: Record,
+}
+
+/// What the log still knows of one object: the base kept when its older
+/// rows were pruned, and the rows after it, oldest first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ObjectHistory {
+    pub base: Option<ObjectBase>,
+    pub changes: Vec<LoggedChange>,
+}
+
+/// One object whose log rows a prune removes, handed to the caller
+/// ([`ChangeLog::prune`](super::ChangeLog::prune)) inside the prune's
+/// transaction: the base kept by an earlier prune and the rows going now,
+/// oldest first.
+#[derive(Debug)]
+pub struct Pruning<'a> {
+    pub base: Option<ObjectBase>,
+    pub rows: &'a [LoggedChange],
+}
+
 /// The members written after a position (a DAV sync-collection's answer):
 /// each object once, in write order, and where to continue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -437,17 +463,18 @@ pub struct Transfer {
 /// One step of a [`Transfer`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransferStep {
-    /// Removes a collection with everything in it: members, change log,
-    /// dead properties, grants, locks. Nested collections are steps of
-    /// their own.
+    /// Removes a collection with everything in it: members, change log
+    /// and object bases, dead properties, grants, locks. Nested
+    /// collections are steps of their own.
     DeleteCollection(CollectionId),
     /// Removes a plain resource with its dead properties and the locks
     /// rooted at it.
     DeleteResource { collection: CollectionId, name: ObjectName },
     /// Creates `to` as a copy of the collection `from`: its dead
     /// properties and, with `members`, its plain resources, its objects
-    /// (as new versions with their own change-log rows) and their dead
-    /// properties. Locks never come along (RFC 4918 §7.6).
+    /// (as new versions with their own change-log rows, so no object base
+    /// comes along) and their dead properties. Locks never come along
+    /// (RFC 4918 §7.6).
     CopyCollection {
         from: CollectionId,
         to: Collection,

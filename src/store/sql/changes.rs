@@ -1,10 +1,11 @@
-//! [`ChangeLog`] on SQL: positions, reads after a position, retention, device cursors.
+//! [`ChangeLog`] on SQL: positions, reads after a position, device cursors;
+//! retention and object histories in [`prune`](super::prune).
 
 use sqlx::Row;
 
 use super::rows::{self, CHANGE_COLUMNS};
-use super::{IN_CHUNK, SqlStore};
-use crate::store::{ChangeLog, ChangesSince, LoggedChange, StoreError};
+use super::{IN_CHUNK, SqlStore, prune};
+use crate::store::{ChangeLog, ChangesSince, ObjectBase, ObjectHistory, Pruning, StoreError};
 use crate::universal::{CollectionId, DeviceId, ObjectName, Seq, Timestamp, TxId};
 
 impl ChangeLog for SqlStore {
@@ -72,62 +73,15 @@ impl ChangeLog for SqlStore {
         Ok(found)
     }
 
-    async fn object_history(
-        &self,
-        collection: &CollectionId,
-        name: &ObjectName,
-    ) -> Result<Vec<LoggedChange>, StoreError> {
-        let sql =
-            format!("SELECT {CHANGE_COLUMNS} FROM changes WHERE collection_id = $1 AND object_name = $2 ORDER BY seq");
-        let rows = sqlx::query(&sql)
-            .bind(collection.as_str())
-            .bind(name.as_str())
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(rows::change).collect()
+    async fn object_history(&self, collection: &CollectionId, name: &ObjectName) -> Result<ObjectHistory, StoreError> {
+        prune::object_history(self, collection, name).await
     }
 
-    async fn prune(&self, collection: &CollectionId, before: Timestamp) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let locked = sqlx::query("UPDATE collections SET last_seq = last_seq WHERE id = $1")
-            .bind(collection.as_str())
-            .execute(&mut *tx)
-            .await?;
-        if locked.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("collection {collection}")));
-        }
-        // Active (unrevoked) devices hold the log back at their cursor.
-        let row = sqlx::query(
-            "SELECT MIN(c.seq) AS min_seq FROM device_cursors c JOIN devices d ON d.id = c.device_id \
-             WHERE c.collection_id = $1 AND d.revoked_at IS NULL",
-        )
-        .bind(collection.as_str())
-        .fetch_one(&mut *tx)
-        .await?;
-        let held_at: Option<i64> = row.try_get("min_seq")?;
-        let row =
-            sqlx::query("SELECT MAX(seq) AS horizon FROM changes WHERE collection_id = $1 AND at < $2 AND seq <= $3")
-                .bind(collection.as_str())
-                .bind(before.0)
-                .bind(held_at.unwrap_or(i64::MAX))
-                .fetch_one(&mut *tx)
-                .await?;
-        let Some(horizon) = row.try_get::<Option<i64>, _>("horizon")? else {
-            return Ok(0);
-        };
-        let deleted = sqlx::query("DELETE FROM changes WHERE collection_id = $1 AND seq <= $2")
-            .bind(collection.as_str())
-            .bind(horizon)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        sqlx::query("UPDATE collections SET pruned_seq = $2 WHERE id = $1 AND pruned_seq < $2")
-            .bind(collection.as_str())
-            .bind(horizon)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(deleted)
+    async fn prune<F>(&self, collection: &CollectionId, before: Timestamp, rebase: F) -> Result<u64, StoreError>
+    where
+        F: Fn(Pruning<'_>) -> Option<ObjectBase> + Send + Sync,
+    {
+        prune::prune(self, collection, before, rebase).await
     }
 
     async fn set_cursor(

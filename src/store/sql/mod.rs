@@ -20,6 +20,7 @@ mod object_copy;
 mod objects;
 mod plain;
 mod positions;
+mod prune;
 mod resource_locks;
 mod rows;
 mod transfer;
