@@ -12,6 +12,7 @@ pub mod auth;
 pub mod dav;
 pub mod discovery;
 pub mod error;
+pub mod object_counts;
 pub mod password;
 pub mod paths;
 pub mod proxy;
@@ -59,6 +60,7 @@ struct Inner {
     engine: Engine<SqlStore>,
     auth: auth::Authenticator,
     tls: Option<TlsAcceptor>,
+    object_counts: object_counts::ObjectCounts,
 }
 
 impl AppState {
@@ -76,6 +78,7 @@ impl AppState {
             store,
             auth,
             tls,
+            object_counts: Default::default(),
         })))
     }
 
@@ -94,6 +97,11 @@ impl AppState {
     /// The engine over this state's store: every object write goes through it.
     pub fn engine(&self) -> &Engine<SqlStore> {
         &self.0.engine
+    }
+
+    /// Recent member counts, for the objects-per-collection limit.
+    pub fn object_counts(&self) -> &object_counts::ObjectCounts {
+        &self.0.object_counts
     }
 
     /// Whether connections are served over TLS.

@@ -249,8 +249,8 @@ pub fn parse_etag(value: &str) -> ETag {
 /// 507 when a new object would pass the per-collection limit.
 async fn check_count(ctx: &Ctx, reached: &Reached, name: &ObjectName) -> Result<(), ServerError> {
     let limit = ctx.limits().objects_per_collection;
-    let count = ctx.store().count_objects(&reached.collection.id).await?;
-    if count < limit {
+    let counts = ctx.state.object_counts();
+    if counts.has_room(ctx.store(), &reached.collection.id, limit).await? {
         return Ok(());
     }
     let exists = ctx
