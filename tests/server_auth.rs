@@ -44,6 +44,28 @@ async fn rfc7235_3_1_wrong_password_and_unknown_user_are_401() {
 }
 
 #[tokio::test]
+async fn concurrent_requests_with_uncached_credentials_verify_once() {
+    // Eight clients of one user asking at once (a cached login just
+    // expired) must not run eight argon2 verifications of 19 MiB each.
+    let s = with_alice(|c| c.auth.cache_ttl_secs = 300).await;
+    let before = s.state.auth().verifications();
+    let mut requests = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let (client, url) = (s.client.clone(), s.url("/account"));
+        requests.spawn(async move {
+            let request = client.get(url).basic_auth("alice", Some("right horse"));
+            request.send().await.unwrap().status()
+        });
+    }
+    while let Some(status) = requests.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::OK);
+    }
+    let ran = s.state.auth().verifications() - before;
+    assert!(ran <= 2, "{ran} argon2 runs for 8 concurrent requests");
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
 async fn verified_credentials_are_cached_so_argon2_runs_once_per_ttl() {
     let s = with_alice(|c| c.auth.cache_ttl_secs = 300).await;
     let before = s.state.auth().verifications();

@@ -19,6 +19,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use base64::Engine;
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 use crate::config::AuthConfig;
 use crate::store::{Accounts, SqlStore};
@@ -31,6 +32,8 @@ use super::throttle::Throttle;
 
 /// Cache entries kept before expired ones are swept.
 const SWEEP_AT: usize = 10_000;
+/// argon2 verifications running at once (19 MiB each).
+const CONCURRENT_VERIFICATIONS: usize = 2;
 
 /// Credentials from an `Authorization: Basic` header.
 #[derive(Clone, PartialEq, Eq)]
@@ -98,6 +101,11 @@ pub struct Authenticator {
     cache: Mutex<HashMap<[u8; 32], Instant>>,
     throttle: Throttle,
     verifications: AtomicU64,
+    /// Bounds concurrent argon2 runs: each holds 19 MiB, and when a cached
+    /// login expires, every client of the user asks again at once (eight
+    /// DAVx5 threads made a 150 MiB peak). A waiter finds the credentials
+    /// cached by the run it waited for and does not verify again.
+    verifying: Semaphore,
     /// Verified when the user does not exist, so both cases cost the same.
     decoy: String,
 }
@@ -113,6 +121,7 @@ impl Authenticator {
             cache: Mutex::new(HashMap::new()),
             throttle: Throttle::new(config),
             verifications: AtomicU64::new(0),
+            verifying: Semaphore::new(CONCURRENT_VERIFICATIONS),
             decoy: password::hash(&password::generate(24)),
         }
     }
@@ -133,7 +142,17 @@ impl Authenticator {
             tracing::warn!(user = %credentials.user, %ip, ?wait, "login throttled");
             return Err(ServerError::Throttled { retry_after: wait });
         }
-        if self.verify(credentials).await? {
+        let permit = self
+            .verifying
+            .acquire()
+            .await
+            .map_err(|e| ServerError::Internal(format!("argon2 permits: {e}")))?;
+        if self.cached(&key, Instant::now()) {
+            return Ok(credentials.user.clone());
+        }
+        let verified = self.verify(credentials).await;
+        drop(permit);
+        if verified? {
             self.throttle.succeed(&credentials.user, ip);
             self.remember(key, now);
             return Ok(credentials.user.clone());
