@@ -61,6 +61,14 @@ impl Sink {
         Ok(())
     }
 
+    /// Writes `responses` in order; an error means the client went away.
+    pub async fn push_all(&mut self, responses: &[DavResponse]) -> io::Result<()> {
+        for response in responses {
+            self.push(response).await?;
+        }
+        Ok(())
+    }
+
     /// Closes the document (with the sync token, if any) and sends the rest.
     pub async fn finish(self, sync_token: Option<&str>) -> io::Result<()> {
         let Sink { writer, tx } = self;

@@ -15,8 +15,8 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::{Any, Row, Transaction};
 
-use super::IN_CHUNK;
 use super::objects::{UPSERT_COLUMNS, UPSERT_CONFLICT, advance_position, lock_collection};
+use super::{IN_CHUNK, rows};
 use crate::store::{Expected, ObjectWrite, StoreError};
 use crate::universal::{ObjectName, Op, Seq, Version};
 
@@ -218,11 +218,7 @@ async fn insert_changes(tx: &mut Transaction<'_, Any>, writes: &[ObjectWrite]) -
         for write in part {
             let t = &write.transaction;
             let changes = serde_json::to_string(&t.changes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let op = match t.op {
-                Op::Create => "create",
-                Op::Update => "update",
-                Op::Delete => "delete",
-            };
+            let op = rows::op_column(t.op);
             query = query
                 .bind(t.collection.as_str())
                 .bind(write.name.as_str())

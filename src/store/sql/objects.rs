@@ -349,11 +349,7 @@ pub(super) async fn write_object(tx: &mut Transaction<'_, Any>, write: &ObjectWr
 
     let changes = serde_json::to_string(&t.changes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let conflicts = write.conflicts.as_ref().map(|c| c.to_string());
-    let op = match t.op {
-        Op::Create => "create",
-        Op::Update => "update",
-        Op::Delete => "delete",
-    };
+    let op = rows::op_column(t.op);
     let row = sqlx::query(
         "INSERT INTO changes (collection_id, object_name, uid, op, txid, origin, base_version, new_version, at, changes, conflicts) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING seq",

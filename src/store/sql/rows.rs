@@ -50,6 +50,15 @@ pub(super) fn summary(row: &AnyRow) -> Result<ObjectSummary, StoreError> {
 pub(super) const CHANGE_COLUMNS: &str =
     "seq, collection_id, object_name, uid, op, txid, origin, base_version, new_version, at, changes, conflicts";
 
+/// How the log's `op` column spells an operation ([`change`] reads it back).
+pub(super) fn op_column(op: Op) -> &'static str {
+    match op {
+        Op::Create => "create",
+        Op::Update => "update",
+        Op::Delete => "delete",
+    }
+}
+
 pub(super) fn change(row: &AnyRow) -> Result<LoggedChange, StoreError> {
     let corrupt = |what: &str, e: &dyn std::fmt::Display| StoreError::Corrupt(format!("change log {what}: {e}"));
     let op = match row.try_get::<String, _>("op")?.as_str() {

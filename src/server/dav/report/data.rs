@@ -93,6 +93,16 @@ impl DataWant {
             .is_none_or(|r| r.expand.is_none() && r.limit_recurrence_set.is_none() && r.comp.is_none())
     }
 
+    /// Whether no object is served as stored: a part, an expansion or a
+    /// limited recurrence set is asked for, so every record is needed.
+    pub fn renders_all(&self) -> bool {
+        self.card_props.is_some()
+            || self
+                .calendar
+                .as_ref()
+                .is_some_and(|r| r.expand.is_some() || r.limit_recurrence_set.is_some() || r.comp.is_some())
+    }
+
     /// The object's data as asked for; `None` (logged) when it cannot be
     /// rendered.
     pub fn text(&self, object: &StoredObject) -> Option<String> {
@@ -106,6 +116,9 @@ impl DataWant {
     }
 
     fn render(&self, object: &StoredObject) -> Result<String, ServerError> {
+        if self.serves_stored(&object.content_type) {
+            return Ok(lossy(object.original.clone()));
+        }
         let internal = |e: FormatError| ServerError::Internal(e.to_string());
         let is_vcard = object.content_type.starts_with("text/vcard");
         let card = match &self.card_props {
@@ -170,6 +183,7 @@ pub async fn options_for(
     Ok(Options::floating_in(zone))
 }
 
-fn lossy(bytes: Vec<u8>) -> String {
+/// Bytes as text, invalid UTF-8 replaced.
+pub fn lossy(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }

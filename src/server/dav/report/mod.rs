@@ -175,30 +175,26 @@ pub async fn member_responses(
         return Ok(members
             .into_iter()
             .map(|(href, name)| match name.as_ref().and_then(|n| live.get(n)) {
-                Some(summary) => {
-                    let locks = discovery(space, reached, Some(&summary.name));
-                    let subject = Subject::Object {
-                        summary,
-                        access: reached.access,
-                        locks: &locks,
-                    };
-                    propfind::response(pctx, href, &subject, props, &[])
-                }
+                Some(summary) => listed_response(pctx, reached, space, props, href, summary),
                 None => missing(href),
             })
             .collect());
     };
     // Objects served as stored need their bytes only; the rest (a version
     // to convert to, a part or an expansion to render) their records.
-    let bodies = store.bodies(id, &names).await?;
+    let bodies = match want.renders_all() {
+        true => Vec::new(),
+        false => store.bodies(id, &names).await?,
+    };
     let rendered: Vec<ObjectName> = bodies
         .iter()
         .filter(|b| !want.serves_stored(&b.summary.content_type))
         .map(|b| b.summary.name.clone())
         .collect();
-    let objects = match rendered.is_empty() {
-        true => Vec::new(),
-        false => store.objects(id, &rendered).await?,
+    let objects = match (want.renders_all(), rendered.is_empty()) {
+        (true, _) => store.objects(id, &names).await?,
+        (false, true) => Vec::new(),
+        (false, false) => store.objects(id, &rendered).await?,
     };
     let objects: HashMap<_, _> = objects
         .into_iter()
@@ -216,8 +212,7 @@ pub async fn member_responses(
             }
             match bodies.remove(&name) {
                 Some(body) => {
-                    let text = String::from_utf8(body.original)
-                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    let text = data::lossy(body.original);
                     summary_response(
                         pctx,
                         href,
@@ -232,6 +227,19 @@ pub async fn member_responses(
             }
         })
         .collect())
+}
+
+/// A live member's `<response>` without data, from its summary.
+pub fn listed_response(
+    pctx: &PropContext<'_>,
+    reached: &Reached,
+    space: Option<&[Lock]>,
+    props: &PropFind,
+    href: Href,
+    summary: &ObjectSummary,
+) -> DavResponse {
+    let locks = discovery(space, reached, Some(&summary.name));
+    summary_response(pctx, href, summary, reached.access, props, None, &locks)
 }
 
 /// One object's `<response>` in a report: its live properties, plus its

@@ -51,14 +51,10 @@ pub fn run(ctx: &Ctx, reached: Reached, hrefs: Vec<Href>, props: PropFind, data:
                 data.as_ref(),
                 members,
             );
-            let responses = match responses.await {
-                Ok(responses) => responses,
+            match responses.await {
+                Ok(responses) if sink.push_all(&responses).await.is_ok() => {}
+                Ok(_) => return,
                 Err(error) => return sink.fail(&error).await,
-            };
-            for response in &responses {
-                if sink.push(response).await.is_err() {
-                    return;
-                }
             }
         }
         let _ = sink.finish(None).await;

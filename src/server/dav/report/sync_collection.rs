@@ -25,13 +25,12 @@ use crate::universal::{ObjectName, Seq};
 
 use super::super::Ctx;
 use super::super::listing;
-use super::super::propfind::discovery;
 use super::super::props::{PropContext, SYNC_TOKEN_PREFIX, sync_token};
 use super::super::reply::{self, Sink};
 use super::super::resource::Reached;
 use super::super::xml::request::PropFind;
 use super::super::xml::response::{Precondition, Response as DavResponse, Status};
-use super::{CHUNK, DataWant, member_responses, report_locks, summary_response};
+use super::{CHUNK, DataWant, listed_response, member_responses, report_locks};
 
 /// Reads a sync token back into a position.
 pub fn parse_token(token: &str) -> Result<Seq, ServerError> {
@@ -97,9 +96,8 @@ pub async fn run(
                         None => Ok(page
                             .iter()
                             .map(|summary| {
-                                let locks = discovery(space.as_deref(), &reached, Some(&summary.name));
                                 let href = reached.object_href(&summary.name);
-                                summary_response(&pctx, href, summary, reached.access, &props, None, &locks)
+                                listed_response(&pctx, &reached, space.as_deref(), &props, href, summary)
                             })
                             .collect()),
                         Some(want) => {
@@ -112,7 +110,7 @@ pub async fn run(
                         }
                     };
                     match responses {
-                        Ok(responses) if push_all(&mut sink, &responses).await => {}
+                        Ok(responses) if sink.push_all(&responses).await.is_ok() => {}
                         Ok(_) => return,
                         Err(error) => return sink.fail(&error).await,
                     }
@@ -135,7 +133,7 @@ pub async fn run(
                 members,
             );
             match responses.await {
-                Ok(responses) if push_all(&mut sink, &responses).await => {}
+                Ok(responses) if sink.push_all(&responses).await.is_ok() => {}
                 Ok(_) => return,
                 Err(error) => return sink.fail(&error).await,
             }
@@ -149,16 +147,6 @@ pub async fn run(
         }
         let _ = sink.finish(Some(&sync_token(plan.token))).await;
     }))
-}
-
-/// Writes `responses`; false when the client went away.
-async fn push_all(sink: &mut Sink, responses: &[DavResponse]) -> bool {
-    for response in responses {
-        if sink.push(response).await.is_err() {
-            return false;
-        }
-    }
-    true
 }
 
 /// Which members to report, from the log (or a listing for an initial sync).
