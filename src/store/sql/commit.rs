@@ -104,11 +104,22 @@ impl Known {
                     .join(", ")
             };
             // UNION ALL, not OR: each half is an index lookup (an OR of
-            // the two made SQLite scan the collection).
+            // the two made SQLite scan the collection). Without planner
+            // statistics SQLite takes `collection_id = ?` for a handful of
+            // rows and preferred scanning the whole collection in the
+            // covering listing index to probing the UID index once per
+            // value: 22 ms per batch at 100,000 members. The UID half
+            // names its index there.
+            let uid_index = if tx.backend_name() == "SQLite" {
+                "INDEXED BY objects_uid_unique "
+            } else {
+                ""
+            };
             let sql = format!(
                 "SELECT name, uid, version, deleted FROM objects WHERE collection_id = $1 AND name IN ({}) \
                  UNION ALL \
-                 SELECT name, uid, version, deleted FROM objects WHERE collection_id = $1 AND deleted = 0 AND uid IN ({})",
+                 SELECT name, uid, version, deleted FROM objects {uid_index}\
+                 WHERE collection_id = $1 AND deleted = 0 AND uid IN ({})",
                 list(2, names.len()),
                 list(2 + names.len(), uids.len())
             );
