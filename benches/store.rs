@@ -100,6 +100,7 @@ fn write(collection: &CollectionId, i: usize, op: Op, version: u64) -> ObjectWri
         conflicts: None,
         writer: "test".into(),
         span: pimgate::store::TimeSpan::UNKNOWN,
+        search_text: None,
     }
 }
 

@@ -509,6 +509,7 @@ dav_test!(rfc4918_9_8_a_failed_transfer_leaves_both_sides_as_they_were, |s| {
                     conflicts: None,
                     writer: "dav:alice".into(),
                     span: pimgate::store::TimeSpan::UNKNOWN,
+                    search_text: None,
                 })
                 .collect()
         })

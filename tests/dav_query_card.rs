@@ -4,19 +4,27 @@ mod dav_query_support;
 
 use dav_query_support::{card_filter, record};
 use pimgate::server::dav::query::card;
+use pimgate::server::render::search_text;
 
 const CARDS: [&str; 2] = ["jane.vcf", "john.vcf"];
 
-/// Runs the `<C:filter>` element `filter` over every card; `expected` lists the matches.
+/// Runs the `<C:filter>` element `filter` over every card; `expected` lists
+/// the matches. The query's prefilter must keep each of them: a matching
+/// card's stored search text holds one of the filter's search needles.
 fn check(filter: &str, expected: &[&str]) {
     let filter = card_filter(filter);
+    let needles = card::search_needles(&filter);
     for fixture in CARDS {
         let want = expected.contains(&fixture);
-        assert_eq!(
-            card::matches(&filter, &record(fixture)),
-            want,
-            "{fixture} with {filter:?}"
-        );
+        let record = record(fixture);
+        assert_eq!(card::matches(&filter, &record), want, "{fixture} with {filter:?}");
+        if let (true, Some(needles)) = (want, &needles) {
+            let text = search_text(&record).expect("contacts have a search text");
+            assert!(
+                needles.iter().any(|n| text.contains(n.as_str())),
+                "{fixture} matches {filter:?} but its search text holds none of {needles:?}"
+            );
+        }
     }
 }
 

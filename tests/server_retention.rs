@@ -39,6 +39,7 @@ fn write(collection: &CollectionId, name: &str, at: Timestamp) -> ObjectWrite {
         conflicts: None,
         writer: "test".into(),
         span: pimgate::store::TimeSpan::UNKNOWN,
+        search_text: None,
     }
 }
 

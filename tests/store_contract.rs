@@ -61,6 +61,7 @@ impl Write<'_> {
             conflicts: None,
             writer: "test".into(),
             span: TimeSpan::UNKNOWN,
+            search_text: None,
         }
     }
 }
@@ -286,6 +287,87 @@ fn spanned(write: ObjectWrite, start: Option<i64>, end: Option<i64>) -> ObjectWr
     }
 }
 
+/// `write` with a search text.
+fn searchable(write: ObjectWrite, text: Option<&str>) -> ObjectWrite {
+    ObjectWrite {
+        search_text: text.map(str::to_owned),
+        ..write
+    }
+}
+
+/// Every page of `objects_containing` at `limit` objects per page, by name.
+async fn containing(store: &pimgate::store::SqlStore, id: &CollectionId, needles: &[&str], limit: u32) -> Vec<String> {
+    let needles: Vec<String> = needles.iter().map(|n| n.to_string()).collect();
+    let mut names = Vec::new();
+    let mut after: Option<ObjectName> = None;
+    loop {
+        let page = store
+            .objects_containing(id, &needles, after.as_ref(), limit)
+            .await
+            .unwrap();
+        assert!(page.len() <= limit as usize);
+        assert!(page.iter().all(|o| !o.deleted && o.collection == *id));
+        names.extend(page.iter().map(|o| o.name.0.clone()));
+        match page.last() {
+            Some(last) if page.len() == limit as usize => after = Some(last.name.clone()),
+            _ => return names,
+        }
+    }
+}
+
+/// Search texts are stored by single commits and batches, replaced by an
+/// update, and read back as the candidates of patterns: a text holding
+/// any of them, or no text at all; never a tombstone.
+async fn objects_containing_a_pattern_by_search_text(s: TestStore) {
+    let id = setup(&s).await;
+    let store = &s.store;
+    store
+        .commit(searchable(
+            create(&id, "a", "a", "ta"),
+            Some("anna müller\nmüller;anna\n"),
+        ))
+        .await
+        .unwrap();
+    store
+        .commit_batch(vec![
+            searchable(create(&id, "b", "b", "tb"), Some("ben schmidt\n")),
+            create(&id, "c", "c", "tc"),
+            searchable(create(&id, "d", "d", "td"), Some("clara müller\n")),
+            searchable(create(&id, "e", "e", "te"), Some("50% off_ 'x'\n")),
+        ])
+        .await
+        .unwrap();
+    let write = |name, op, txid| Write {
+        collection: &id,
+        name,
+        uid: name,
+        op,
+        expected: Expected::Version(Version(1)),
+        version: 2,
+        txid,
+        at: 1,
+    };
+    store.commit(write("d", Op::Delete, "td2").build()).await.unwrap();
+    store
+        .commit(searchable(write("b", Op::Update, "tb2").build(), Some("ben müller\n")))
+        .await
+        .unwrap();
+    for limit in [1, 2, 100] {
+        assert_eq!(containing(store, &id, &["müller"], limit).await, ["a", "b", "c"]);
+        assert_eq!(
+            containing(store, &id, &["schmidt"], limit).await,
+            ["c"],
+            "replaced by the update"
+        );
+        assert_eq!(containing(store, &id, &["anna", "off_"], limit).await, ["a", "c", "e"]);
+        // Patterns are literal: no LIKE wildcards, quotes are text.
+        assert_eq!(containing(store, &id, &["0%"], limit).await, ["c", "e"]);
+        assert_eq!(containing(store, &id, &["_ 'x'"], limit).await, ["c", "e"]);
+        assert_eq!(containing(store, &id, &["%"], limit).await, ["c", "e"]);
+    }
+    assert!(containing(store, &id, &[], 10).await.is_empty());
+}
+
 /// Every page of `objects_meeting` at `limit` objects per page, by name.
 async fn meeting(store: &pimgate::store::SqlStore, id: &CollectionId, window: TimeSpan, limit: u32) -> Vec<String> {
     let mut names = Vec::new();
@@ -407,6 +489,33 @@ async fn objects_meeting_a_window_by_span(s: TestStore) {
 
 /// Listings page by name, carry every summary field, keep names with any
 /// characters intact and leave tombstones out.
+/// `bodies` hands back each live object's bytes exactly as written (also
+/// bytes that are not UTF-8, a vCard 2.1 in Latin-1) with its summary;
+/// names without a live object are left out.
+async fn bodies_are_the_bytes_as_written(s: TestStore) {
+    let id = setup(&s).await;
+    let store = &s.store;
+    let latin1 =
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=ISO-8859-1:J\xfcrgen \"Q\" \\ \x00\r\nEND:VCARD\r\n".to_vec();
+    let mut odd = create(&id, "latin1.vcf", "latin1", "t1");
+    odd.original = latin1.clone();
+    store.commit(odd).await.unwrap();
+    store.commit(create(&id, "plain.vcf", "plain", "t2")).await.unwrap();
+    let names = ["latin1.vcf", "plain.vcf", "missing.vcf"].map(|n| ObjectName(n.into()));
+    let mut bodies = store.bodies(&id, &names).await.unwrap();
+    bodies.sort_by(|a, b| a.summary.name.cmp(&b.summary.name));
+    assert_eq!(bodies.len(), 2);
+    assert_eq!(bodies[0].original, latin1);
+    assert_eq!(bodies[0].summary.size, latin1.len() as u64);
+    assert_eq!(bodies[0].summary.etag.as_str(), "latin1-1");
+    assert_eq!(bodies[1].original, b"BEGIN:VCARD\r\nUID:plain\r\nEND:VCARD\r\n");
+    let summaries = store.summaries(&id, &names).await.unwrap();
+    let mut listed: Vec<_> = summaries.iter().map(|s| s.name.as_str()).collect();
+    listed.sort();
+    assert_eq!(listed, ["latin1.vcf", "plain.vcf"]);
+    assert!(store.bodies(&id, &[]).await.unwrap().is_empty());
+}
+
 async fn listings_page_by_name(s: TestStore) {
     let id = setup(&s).await;
     let store = &s.store;
@@ -530,6 +639,60 @@ async fn concurrent_commits_answer_each_writer(s: TestStore) {
     assert_eq!(store.count_objects(&id).await.unwrap(), 33);
     let log = store.changes_since(&id, Seq(0), 100).await.unwrap();
     assert_eq!(log.changes.len(), 33, "refused writes left no log rows");
+}
+
+/// Refusals inside one group fail alone: writes by a writer locked out by
+/// another's lease, and the losers of a race for one name, are refused
+/// while the lease holder's writes and other collections' writes land.
+async fn concurrent_commits_refused_by_lease_or_version_fail_alone(s: TestStore) {
+    let leased = setup(&s).await;
+    let store = &s.store;
+    let free = Collection::new("alice", "other", CollectionKind::AddressBook, T0);
+    store.create_collection(&free).await.unwrap();
+    let free = free.id;
+    store.acquire(&leased, "phone", 600_000, T0).await.unwrap();
+    let mut commits = tokio::task::JoinSet::new();
+    for i in 0..30 {
+        let store = store.clone();
+        let (collection, writer, name) = match i % 3 {
+            0 => (leased.clone(), "phone", format!("p{i}")),
+            1 => (leased.clone(), "laptop", format!("l{i}")),
+            // Every write to `free` names the same object: one creates it,
+            // the others expected it absent and find it taken.
+            _ => (free.clone(), "laptop", "same".to_owned()),
+        };
+        let mut write = create(
+            &collection,
+            &format!("{name}.vcf"),
+            &format!("{name}-{i}"),
+            &format!("t{i}"),
+        );
+        write.writer = writer.into();
+        commits.spawn(async move { (i, store.commit(write).await) });
+    }
+    let (mut stored, mut locked, mut raced) = (0, 0, 0);
+    while let Some(joined) = commits.join_next().await {
+        let (i, result) = joined.unwrap();
+        match (i % 3, result) {
+            (0, Ok(_)) => stored += 1,
+            (1, Err(StoreError::Locked { holder, .. })) if holder == "phone" => locked += 1,
+            (2, Ok(_)) => stored += 1,
+            (
+                2,
+                Err(StoreError::VersionMismatch {
+                    expected: None,
+                    found: Some(_),
+                }),
+            ) => raced += 1,
+            (_, other) => panic!("write {i}: {other:?}"),
+        }
+    }
+    assert_eq!((stored, locked, raced), (11, 10, 9));
+    assert_eq!(store.count_objects(&leased).await.unwrap(), 10);
+    assert_eq!(store.count_objects(&free).await.unwrap(), 1);
+    let log = store.changes_since(&leased, Seq(0), 100).await.unwrap();
+    assert_eq!(log.changes.len(), 10, "refused writes left no log rows");
+    assert_eq!(store.changes_since(&free, Seq(0), 100).await.unwrap().changes.len(), 1);
 }
 
 async fn change_log_positions_and_retention(s: TestStore) {
@@ -1113,8 +1276,11 @@ contract!(
     objects_and_preconditions,
     batches_are_all_or_nothing,
     listings_page_by_name,
+    bodies_are_the_bytes_as_written,
     objects_meeting_a_window_by_span,
+    objects_containing_a_pattern_by_search_text,
     concurrent_commits_answer_each_writer,
+    concurrent_commits_refused_by_lease_or_version_fail_alone,
     change_log_positions_and_retention,
     prune_keeps_object_bases,
     collections_made_again_start_a_new_log,

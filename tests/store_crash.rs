@@ -49,6 +49,7 @@ fn write_for(round: u32, i: u32) -> ObjectWrite {
         conflicts: None,
         writer: "test".into(),
         span: pimgate::store::TimeSpan::UNKNOWN,
+        search_text: None,
     }
 }
 

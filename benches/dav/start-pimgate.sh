@@ -9,7 +9,7 @@
 #     bash ../shared/bench/run-peers.sh
 set -euo pipefail
 DIR="$1"
-BIN="$(cd "$(dirname "$0")/../.." && pwd)/target/release/pimgate"
+BIN="${PIMGATE_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/target/release/pimgate}"
 mkdir -p "$DIR"
 printf 'bench\n' | "$BIN" user add bench --password-stdin --data "$DIR" >/dev/null
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

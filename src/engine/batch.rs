@@ -113,7 +113,7 @@ impl<S: ObjectStore + ChangeLog + Sync> Engine<S> {
         for p in planned {
             match p {
                 Planned::Write(write, written) => {
-                    writes.push(self.spanned(*write));
+                    writes.push(self.indexed(*write));
                     pending.push((written, true));
                 }
                 Planned::Done(written) => pending.push((written, false)),

@@ -44,7 +44,7 @@ pub use batch::BatchOutcome;
 pub use diff::{align_ids, diff};
 pub use error::{ChangeDefect, EngineError};
 pub use merge::{Conflict, ConflictValue, MergeRule, Merged, merge};
-pub use objects::{Engine, ObjectRenderer, Precondition, PutObject, SpanOf, Written, etag_of};
+pub use objects::{Engine, ObjectRenderer, Precondition, PutObject, SearchTextOf, SpanOf, Written, etag_of};
 
 #[cfg(test)]
 mod tests;

@@ -90,11 +90,16 @@ pub fn etag_of(bytes: &[u8]) -> ETag {
 /// which knows calendar semantics, and stored with every version.
 pub type SpanOf = fn(&Record) -> TimeSpan;
 
+/// The text a record is searched by ([`ObjectWrite::search_text`]):
+/// computed by the caller, which knows what its queries match.
+pub type SearchTextOf = fn(&Record) -> Option<String>;
+
 /// The engine over a store.
 #[derive(Debug, Clone)]
 pub struct Engine<S> {
     pub(super) store: S,
     spans: SpanOf,
+    search_texts: SearchTextOf,
 }
 
 impl<S> Engine<S> {
@@ -104,6 +109,7 @@ impl<S> Engine<S> {
         Engine {
             store,
             spans: |_| TimeSpan::UNKNOWN,
+            search_texts: |_| None,
         }
     }
 
@@ -112,17 +118,24 @@ impl<S> Engine<S> {
         Engine { spans, ..self }
     }
 
+    /// Stores `search_texts(record)` with every version written from now on.
+    pub fn with_search_texts(self, search_texts: SearchTextOf) -> Self {
+        Engine { search_texts, ..self }
+    }
+
     pub fn store(&self) -> &S {
         &self.store
     }
 
-    /// `write` with the span of its record; a tombstone has none.
-    pub(super) fn spanned(&self, mut write: ObjectWrite) -> ObjectWrite {
-        write.span = if write.transaction.op == Op::Delete {
-            TimeSpan::UNKNOWN
+    /// `write` with the span and search text of its record; a tombstone has neither.
+    pub(super) fn indexed(&self, mut write: ObjectWrite) -> ObjectWrite {
+        if write.transaction.op == Op::Delete {
+            write.span = TimeSpan::UNKNOWN;
+            write.search_text = None;
         } else {
-            (self.spans)(&write.record)
-        };
+            write.span = (self.spans)(&write.record);
+            write.search_text = (self.search_texts)(&write.record);
+        }
         write
     }
 }
@@ -187,10 +200,11 @@ impl<S: ObjectStore + ChangeLog + Sync> Engine<S> {
             conflicts: None,
             writer: put.origin.0.clone(),
             span: TimeSpan::UNKNOWN,
+            search_text: None,
         };
         let seq = self
             .store
-            .commit(self.spanned(write))
+            .commit(self.indexed(write))
             .await
             .map_err(precondition_on_race)?;
         Ok(Written {
@@ -251,7 +265,7 @@ impl<S: Transfers + Sync> Engine<S> {
                 }
                 Copying::Object(copy) => object_copy_writes(*copy, origin, at),
             };
-            writes.into_iter().map(|w| self.spanned(w)).collect()
+            writes.into_iter().map(|w| self.indexed(w)).collect()
         };
         Ok(self.store.transfer(transfer, copies).await?)
     }
@@ -315,6 +329,7 @@ fn creation(
         conflicts: None,
         writer: origin.0.clone(),
         span: TimeSpan::UNKNOWN,
+        search_text: None,
     }
 }
 
@@ -348,6 +363,7 @@ fn removal(prev: StoredObject, origin: &DeviceId, at: Timestamp) -> ObjectWrite 
         conflicts: None,
         writer: origin.0.clone(),
         span: TimeSpan::UNKNOWN,
+        search_text: None,
     }
 }
 

@@ -78,7 +78,7 @@ impl<S: ObjectStore + ChangeLog + Sync> Engine<S> {
     async fn commit_planned(&self, planned: Planned) -> Result<Written, EngineError> {
         match planned {
             Planned::Write(write, mut written) => {
-                let write = self.spanned(*write);
+                let write = self.indexed(*write);
                 written.seq = Some(self.store.commit(write).await.map_err(precondition_on_race)?);
                 Ok(written)
             }
@@ -187,6 +187,7 @@ pub(super) fn create_write(
         conflicts: None,
         writer: tx.origin.0.clone(),
         span: TimeSpan::UNKNOWN,
+        search_text: None,
     };
     Ok(Planned::Write(Box::new(write), written))
 }
@@ -242,6 +243,7 @@ pub(super) fn update_write(
         conflicts: conflicts_json(&conflicts),
         writer: tx.origin.0.clone(),
         span: TimeSpan::UNKNOWN,
+        search_text: None,
     };
     let written = Written {
         name: current.name.clone(),
@@ -299,6 +301,7 @@ pub(super) fn delete_write(tx: &ChangeTransaction, current: &StoredObject) -> Re
         conflicts: None,
         writer: tx.origin.0.clone(),
         span: TimeSpan::UNKNOWN,
+        search_text: None,
     };
     let written = Written {
         name: current.name.clone(),

@@ -74,7 +74,9 @@ impl AppState {
         let auth = auth::Authenticator::new(store.clone(), &config.auth);
         Ok(AppState(Arc::new(Inner {
             config,
-            engine: Engine::new(store.clone()).with_spans(render::time_span),
+            engine: Engine::new(store.clone())
+                .with_spans(render::time_span)
+                .with_search_texts(render::search_text),
             store,
             auth,
             tls,

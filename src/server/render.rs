@@ -1,12 +1,14 @@
 //! What the engine asks of the server about the records it writes: bytes
 //! for records it built (a merged or pushed version), the
 //! [`ObjectRenderer`] written with the adapters — vCard objects keep the
-//! vCard version they were stored in (3.0 unless 4.0) — and the time span
-//! stored with every version ([`time_span`]).
+//! vCard version they were stored in (3.0 unless 4.0) — and what is stored
+//! with every version to narrow queries: the time span ([`time_span`]) and
+//! the search text of contacts ([`search_text`]).
 
 use crate::adapters::{ical, vcard};
 use crate::engine::ObjectRenderer;
 use crate::server::dav::query::span::event_span;
+use crate::server::dav::query::text::{unicode_casemap, value_text};
 use crate::store::TimeSpan;
 use crate::universal::{ObjectName, Record};
 
@@ -17,6 +19,27 @@ pub fn time_span(record: &Record) -> TimeSpan {
         start: Some(span.start.timestamp()),
         end: span.end.map(|end| end.timestamp()),
     })
+}
+
+/// The search text the store keeps for a contact (the engine's
+/// [`SearchTextOf`](crate::engine::SearchTextOf)): the text of every
+/// property value as addressbook-query's text-match sees it, case-folded
+/// the way `i;unicode-casemap` folds, one value per line. A text-match
+/// (any collation, any match type, not negated) can only hold for a card
+/// whose search text contains its folded pattern, so the query reads only
+/// those. Calendar objects have none.
+pub fn search_text(record: &Record) -> Option<String> {
+    if !record.is_contact() {
+        return None;
+    }
+    let mut text = String::new();
+    record.root.walk(&mut |component| {
+        for prop in &component.props {
+            text.push_str(&unicode_casemap(&value_text(prop.value())));
+            text.push('\n');
+        }
+    });
+    Some(text)
 }
 
 /// Media type of vCard 3.0 objects (RFC 6350 §10.1 registers `text/vcard`).

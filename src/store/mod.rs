@@ -91,6 +91,19 @@ pub trait ObjectStore {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<StoredObject>, StoreError>> + Send;
 
+    /// Up to `limit` live objects with names after `after`, ordered by
+    /// name, whose [`ObjectWrite::search_text`] contains at least one of
+    /// `needles` (exact substring): the candidates of a text-match query,
+    /// read in pages. Objects without a search text are always among them;
+    /// no needles, no objects.
+    fn objects_containing(
+        &self,
+        collection: &CollectionId,
+        needles: &[String],
+        after: Option<&ObjectName>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<StoredObject>, StoreError>> + Send;
+
     /// Every live object's summary (no bodies), ordered by name.
     fn list_objects(
         &self,

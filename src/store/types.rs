@@ -283,6 +283,10 @@ pub struct ObjectWrite {
     /// When the object's events happen, for [`ObjectStore::objects_meeting`](super::ObjectStore::objects_meeting);
     /// [`TimeSpan::UNKNOWN`] for tombstones and anything without a span.
     pub span: TimeSpan,
+    /// The case-folded text of the record's property values, for
+    /// [`ObjectStore::objects_containing`](super::ObjectStore::objects_containing);
+    /// `None` for tombstones and records nobody searches by text.
+    pub search_text: Option<String>,
 }
 
 /// When a calendar object's events happen, in UTC seconds, both bounds

@@ -20,7 +20,7 @@ use super::{IN_CHUNK, rows};
 use crate::store::{Expected, ObjectWrite, StoreError};
 use crate::universal::{ObjectName, Op, Seq, Version};
 
-/// Rows per multi-row insert: 11 parameters each for the log, 15 for the
+/// Rows per multi-row insert: 11 parameters each for the log, 16 for the
 /// objects, under SQLite's historical limit of 999 bound parameters.
 const ROW_CHUNK: usize = 20;
 
@@ -29,13 +29,51 @@ pub(super) async fn commit_batch(
     tx: &mut Transaction<'_, Any>,
     writes: &[ObjectWrite],
 ) -> Result<Vec<Seq>, StoreError> {
+    commit_writes(tx, writes, Refusal::AbortAll)
+        .await?
+        .into_iter()
+        .collect()
+}
+
+/// What a write refused by its checks (a lease, a version, a UID, a
+/// repeated txid) does to the others of its transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Refusal {
+    /// The whole transaction fails with it (a push batch is all or nothing).
+    AbortAll,
+    /// It fails alone; the others are checked as if it had not been sent
+    /// (independent writes grouped into one commit).
+    Alone,
+}
+
+/// Checks and writes `writes` in order, each seeing the ones before it;
+/// one result per write. `Err` is a failure of the transaction itself
+/// (or, with [`Refusal::AbortAll`], the first refusal): nothing of it may
+/// be committed then.
+pub(super) async fn commit_writes(
+    tx: &mut Transaction<'_, Any>,
+    writes: &[ObjectWrite],
+    refusal: Refusal,
+) -> Result<Vec<Result<Seq, StoreError>>, StoreError> {
+    let mut outcomes: Vec<Option<Result<Seq, StoreError>>> = (0..writes.len()).map(|_| None).collect();
     let mut locked: Vec<(&str, &str)> = Vec::new();
-    for write in writes {
+    for (i, write) in writes.iter().enumerate() {
         let t = &write.transaction;
         let key = (t.collection.as_str(), write.writer.as_str());
-        if !locked.contains(&key) {
-            lock_collection(tx, key.0, key.1, t.at).await?;
-            locked.push(key);
+        if locked.contains(&key) || outcomes[i].is_some() {
+            continue;
+        }
+        match lock_collection(tx, key.0, key.1, t.at).await {
+            Ok(()) => locked.push(key),
+            Err(refused) if refusal == Refusal::Alone && is_lock_refusal(&refused) => {
+                // Every write of this collection and writer is refused alike.
+                for (j, other) in writes.iter().enumerate().skip(i) {
+                    if (other.transaction.collection.as_str(), other.writer.as_str()) == key {
+                        outcomes[j] = Some(Err(copy_lock_refusal(&refused)));
+                    }
+                }
+            }
+            Err(refused) => return Err(refused),
         }
     }
     let mut known: HashMap<&str, Known> = HashMap::new();
@@ -43,25 +81,56 @@ pub(super) async fn commit_batch(
         if !known.contains_key(collection) {
             let mine: Vec<&ObjectWrite> = writes
                 .iter()
-                .filter(|w| w.transaction.collection.as_str() == *collection)
+                .zip(&outcomes)
+                .filter(|(w, outcome)| outcome.is_none() && w.transaction.collection.as_str() == *collection)
+                .map(|(w, _)| w)
                 .collect();
             known.insert(collection, Known::read(tx, collection, &mine).await?);
         }
     }
-    for write in writes {
+    let mut accepted: Vec<&ObjectWrite> = Vec::with_capacity(writes.len());
+    for (write, outcome) in writes.iter().zip(outcomes.iter_mut()) {
+        if outcome.is_some() {
+            continue;
+        }
         let collection = write.transaction.collection.as_str();
-        known.get_mut(collection).expect("read above").check_and_fold(write)?;
+        match known.get_mut(collection).expect("read above").check_and_fold(write) {
+            Ok(()) => accepted.push(write),
+            Err(refused) if refusal == Refusal::Alone => *outcome = Some(Err(refused)),
+            Err(refused) => return Err(refused),
+        }
     }
-    let seqs = insert_changes(tx, writes).await?;
+    let seqs = insert_changes(tx, &accepted).await?;
     let mut latest: HashMap<&str, i64> = HashMap::new();
-    for (write, seq) in writes.iter().zip(&seqs) {
+    for (write, seq) in accepted.iter().zip(&seqs) {
         latest.insert(write.transaction.collection.as_str(), seq.0);
     }
-    upsert_objects(tx, writes, &seqs).await?;
+    upsert_objects(tx, &accepted, &seqs).await?;
     for (collection, seq) in latest {
         advance_position(tx, collection, seq).await?;
     }
-    Ok(seqs)
+    let mut seqs = seqs.into_iter();
+    Ok(outcomes
+        .into_iter()
+        .map(|outcome| outcome.unwrap_or_else(|| Ok(seqs.next().expect("one position per accepted write"))))
+        .collect())
+}
+
+/// A lease held by another writer, or a collection that is gone.
+fn is_lock_refusal(error: &StoreError) -> bool {
+    matches!(error, StoreError::Locked { .. } | StoreError::NotFound(_))
+}
+
+/// The same lock refusal, for another write ([`is_lock_refusal`] holds).
+fn copy_lock_refusal(refused: &StoreError) -> StoreError {
+    match refused {
+        StoreError::Locked { holder, until } => StoreError::Locked {
+            holder: holder.clone(),
+            until: *until,
+        },
+        StoreError::NotFound(what) => StoreError::NotFound(what.clone()),
+        other => StoreError::Corrupt(format!("not a lock refusal: {other}")),
+    }
 }
 
 /// What the checks of one collection's writes need, as of the writes folded so far.
@@ -217,7 +286,7 @@ async fn select_in(
 }
 
 /// The log rows of the writes, in order, in multi-row inserts; their positions.
-async fn insert_changes(tx: &mut Transaction<'_, Any>, writes: &[ObjectWrite]) -> Result<Vec<Seq>, StoreError> {
+async fn insert_changes(tx: &mut Transaction<'_, Any>, writes: &[&ObjectWrite]) -> Result<Vec<Seq>, StoreError> {
     let mut seqs = Vec::with_capacity(writes.len());
     for part in writes.chunks(ROW_CHUNK) {
         let sql = format!(
@@ -282,17 +351,21 @@ fn value_rows(rows: usize, columns: usize) -> String {
 /// upserts row by row in order (one statement may not update a row twice,
 /// and the unique live-UID index must see every intermediate state);
 /// otherwise in multi-row statements, in order.
-async fn upsert_objects(tx: &mut Transaction<'_, Any>, writes: &[ObjectWrite], seqs: &[Seq]) -> Result<(), StoreError> {
+async fn upsert_objects(
+    tx: &mut Transaction<'_, Any>,
+    writes: &[&ObjectWrite],
+    seqs: &[Seq],
+) -> Result<(), StoreError> {
     let mut names = HashSet::new();
     let repeats = !writes
         .iter()
         .all(|w| names.insert((w.transaction.collection.as_str(), w.name.as_str())));
     let chunk = if repeats { 1 } else { ROW_CHUNK };
-    let rows: Vec<(&ObjectWrite, Seq)> = writes.iter().zip(seqs.iter().copied()).collect();
+    let rows: Vec<(&ObjectWrite, Seq)> = writes.iter().copied().zip(seqs.iter().copied()).collect();
     for part in rows.chunks(chunk) {
         let sql = format!(
             "INSERT INTO objects ({UPSERT_COLUMNS}) VALUES {} {UPSERT_CONFLICT}",
-            value_rows(part.len(), 15)
+            value_rows(part.len(), 16)
         );
         let mut query = sqlx::query(&sql);
         for (write, seq) in part {
@@ -313,7 +386,8 @@ async fn upsert_objects(tx: &mut Transaction<'_, Any>, writes: &[ObjectWrite], s
                 .bind(write.original.len() as i64)
                 .bind(t.at.0)
                 .bind(write.span.start)
-                .bind(write.span.end);
+                .bind(write.span.end)
+                .bind(write.search_text.as_deref());
         }
         query.execute(&mut **tx).await?;
     }

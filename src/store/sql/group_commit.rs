@@ -5,19 +5,20 @@
 //!
 //! No background task: the first waiter to take the leader lock commits
 //! everything queued, in a spawned task so that a caller that goes away
-//! (a client disconnecting) cannot abandon the others. Each write runs in
-//! its own savepoint: a write refused for its own reason (a version
-//! mismatch, a UID conflict, a lease) fails alone. If the transaction
-//! itself fails, every write is retried in a transaction of its own, so
-//! each caller gets its own answer.
+//! (a client disconnecting) cannot abandon the others. The group is checked
+//! and written like a push batch ([`commit_writes`]: its state read once,
+//! the checks in memory, multi-row inserts), so a group costs about as many
+//! statements as one write; but a write refused for its own reason (a
+//! version mismatch, a UID conflict, a lease) fails alone. If the
+//! transaction itself fails, every write is retried in a transaction of its
+//! own, so each caller gets its own answer.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 
 use tokio::sync::oneshot;
 
 use super::SqlStore;
-use super::objects::{advance_position, lock_collection, write_object};
+use super::commit::{Refusal, commit_writes};
 use crate::store::{ObjectStore, ObjectWrite, StoreError};
 use crate::universal::Seq;
 
@@ -72,35 +73,11 @@ impl SqlStore {
         }
     }
 
-    /// One transaction, one savepoint per write.
+    /// One transaction for the group: checked and written together, each
+    /// write refused alone.
     async fn commit_each(&self, writes: &[ObjectWrite]) -> Result<Vec<Result<Seq, StoreError>>, StoreError> {
         let mut tx = self.pool().begin().await?;
-        let mut results = Vec::with_capacity(writes.len());
-        let mut latest: HashMap<&str, i64> = HashMap::new();
-        for write in writes {
-            let t = &write.transaction;
-            let mut savepoint = sqlx::Connection::begin(&mut *tx).await?;
-            let written =
-                match lock_collection(&mut savepoint, t.collection.as_str(), write.writer.as_str(), t.at).await {
-                    Ok(()) => write_object(&mut savepoint, write).await,
-                    Err(refused) => Err(refused),
-                };
-            match written {
-                Ok(seq) => {
-                    savepoint.commit().await?;
-                    let slot = latest.entry(t.collection.as_str()).or_default();
-                    *slot = (*slot).max(seq.0);
-                    results.push(Ok(seq));
-                }
-                Err(refused) => {
-                    savepoint.rollback().await?;
-                    results.push(Err(refused));
-                }
-            }
-        }
-        for (collection, seq) in latest {
-            advance_position(&mut tx, collection, seq).await?;
-        }
+        let results = commit_writes(&mut tx, writes, Refusal::Alone).await?;
         tx.commit().await?;
         Ok(results)
     }

@@ -76,20 +76,19 @@ impl ObjectStore for SqlStore {
         collection: &CollectionId,
         names: &[ObjectName],
     ) -> Result<Vec<ObjectSummary>, StoreError> {
+        let aggregate = summary_aggregate(self.backend());
         let mut found = Vec::with_capacity(names.len());
         for chunk in names.chunks(IN_CHUNK) {
             let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
             let sql = format!(
-                "SELECT {SUMMARY_COLUMNS} FROM objects WHERE collection_id = $1 AND deleted = 0 AND name IN ({})",
+                "SELECT {aggregate} AS page FROM objects WHERE collection_id = $1 AND deleted = 0 AND name IN ({})",
                 placeholders.join(", ")
             );
             let mut query = sqlx::query(&sql).bind(collection.as_str());
             for name in chunk {
                 query = query.bind(name.as_str());
             }
-            for row in query.fetch_all(&self.pool).await? {
-                found.push(rows::summary(&row)?);
-            }
+            found.extend(summary_page(query.fetch_one(&self.pool).await?.try_get("page")?)?);
         }
         Ok(found)
     }
@@ -127,19 +126,10 @@ impl ObjectStore for SqlStore {
         // `Any` driver every row and value costs a conversion, a copy and a
         // channel hop, which made a 10,000-member listing spend most of its
         // time moving rows rather than reading them.
-        let aggregate = match self.backend() {
-            Backend::Sqlite => {
-                "json_group_array(json_array(name, uid, version, etag, format, size, modified_seq, modified_at, \
-                 created_at) ORDER BY name)"
-            }
-            Backend::Postgres => {
-                "json_agg(json_build_array(name, uid, version, etag, format, size, modified_seq, modified_at, \
-                 created_at) ORDER BY name)::text"
-            }
-        };
         let sql = format!(
-            "SELECT {aggregate} AS page FROM (SELECT {SUMMARY_COLUMNS} FROM objects \
-             WHERE collection_id = $1 AND deleted = 0 AND name > $2 ORDER BY name LIMIT $3) AS members"
+            "SELECT {} AS page FROM (SELECT {SUMMARY_COLUMNS} FROM objects \
+             WHERE collection_id = $1 AND deleted = 0 AND name > $2 ORDER BY name LIMIT $3) AS members",
+            summary_aggregate(self.backend())
         );
         let page: Option<String> = sqlx::query(&sql)
             .bind(collection.as_str())
@@ -148,26 +138,7 @@ impl ObjectStore for SqlStore {
             .fetch_one(&self.pool)
             .await?
             .try_get("page")?;
-        let Some(page) = page else { return Ok(Vec::new()) };
-        type Member = (String, String, i64, String, String, i64, i64, i64, i64);
-        let members: Vec<Member> =
-            serde_json::from_str(&page).map_err(|e| StoreError::Corrupt(format!("member listing: {e}")))?;
-        Ok(members
-            .into_iter()
-            .map(
-                |(name, uid, version, etag, format, size, modified_seq, modified_at, created_at)| ObjectSummary {
-                    name: ObjectName(name),
-                    uid: Uid(uid),
-                    version: Version(version as u64),
-                    etag: ETag(etag),
-                    content_type: format,
-                    size: size as u64,
-                    modified_seq: Seq(modified_seq),
-                    modified_at: Timestamp(modified_at),
-                    created_at: Some(Timestamp(created_at)),
-                },
-            )
-            .collect())
+        summary_page(page)
     }
 
     async fn objects_meeting(
@@ -192,6 +163,39 @@ impl ObjectStore for SqlStore {
             .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await?;
+        rows.iter().map(rows::object).collect()
+    }
+
+    async fn objects_containing(
+        &self,
+        collection: &CollectionId,
+        needles: &[String],
+        after: Option<&ObjectName>,
+        limit: u32,
+    ) -> Result<Vec<StoredObject>, StoreError> {
+        if needles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let contains = match self.backend() {
+            Backend::Sqlite => "instr",
+            Backend::Postgres => "strpos",
+        };
+        let tests: Vec<String> = (0..needles.len())
+            .map(|i| format!("{contains}(search_text, ${}) > 0", i + 4))
+            .collect();
+        let sql = format!(
+            "SELECT {OBJECT_COLUMNS} FROM objects WHERE collection_id = $1 AND deleted = 0 AND name > $2 \
+             AND (search_text IS NULL OR {}) ORDER BY name LIMIT $3",
+            tests.join(" OR ")
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(collection.as_str())
+            .bind(after.map_or("", ObjectName::as_str))
+            .bind(i64::from(limit));
+        for needle in needles {
+            query = query.bind(needle.as_str());
+        }
+        let rows = query.fetch_all(&self.pool).await?;
         rows.iter().map(rows::object).collect()
     }
 
@@ -221,22 +225,37 @@ impl ObjectStore for SqlStore {
             positions.check_retained(since)?;
         }
         let latest = positions.latest;
-        let sql = "SELECT name, deleted, modified_seq FROM objects \
-                   WHERE collection_id = $1 AND modified_seq > $2 AND (deleted = 0 OR $3 = 0) \
-                   ORDER BY modified_seq LIMIT $4";
-        let rows = sqlx::query(sql)
+        // One aggregated row (see `list_objects_after`): a sync after many
+        // changes moves thousands of rows.
+        let aggregate = match self.backend() {
+            Backend::Sqlite => "json_group_array(json_array(name, deleted, modified_seq) ORDER BY modified_seq)",
+            Backend::Postgres => "json_agg(json_build_array(name, deleted, modified_seq) ORDER BY modified_seq)::text",
+        };
+        let sql = format!(
+            "SELECT {aggregate} AS page FROM (SELECT name, deleted, modified_seq FROM objects \
+             WHERE collection_id = $1 AND modified_seq > $2 AND (deleted = 0 OR $3 = 0) \
+             ORDER BY modified_seq LIMIT $4) AS changed"
+        );
+        let page: Option<String> = sqlx::query(&sql)
             .bind(collection.as_str())
             .bind(since.0)
             .bind(i64::from(live_only))
             .bind(i64::from(limit) + 1)
-            .fetch_all(&self.pool)
-            .await?;
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("page")?;
+        let rows: Vec<(String, i64, i64)> = match page {
+            Some(page) => {
+                serde_json::from_str(&page).map_err(|e| StoreError::Corrupt(format!("changed members: {e}")))?
+            }
+            None => Vec::new(),
+        };
         let more = rows.len() > limit as usize;
         let mut members = Vec::with_capacity(rows.len().min(limit as usize));
         let mut last = since;
-        for row in rows.iter().take(limit as usize) {
-            members.push((ObjectName(row.try_get("name")?), row.try_get::<i64, _>("deleted")? != 0));
-            last = Seq(row.try_get("modified_seq")?);
+        for (name, deleted, modified_seq) in rows.into_iter().take(limit as usize) {
+            members.push((ObjectName(name), deleted != 0));
+            last = Seq(modified_seq);
         }
         let next = if more { last } else { last.max(latest) };
         Ok(MembersSince { members, next, more })
@@ -264,6 +283,45 @@ impl ObjectStore for SqlStore {
         tx.commit().await?;
         Ok(seqs)
     }
+}
+
+/// The [`SUMMARY_COLUMNS`] of the selected rows as one JSON array, in name
+/// order (read back by [`summary_page`]).
+fn summary_aggregate(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => {
+            "json_group_array(json_array(name, uid, version, etag, format, size, modified_seq, modified_at, \
+             created_at) ORDER BY name)"
+        }
+        Backend::Postgres => {
+            "json_agg(json_build_array(name, uid, version, etag, format, size, modified_seq, modified_at, \
+             created_at) ORDER BY name)::text"
+        }
+    }
+}
+
+/// The summaries a [`summary_aggregate`] returned (none: NULL).
+fn summary_page(page: Option<String>) -> Result<Vec<ObjectSummary>, StoreError> {
+    let Some(page) = page else { return Ok(Vec::new()) };
+    type Member = (String, String, i64, String, String, i64, i64, i64, i64);
+    let members: Vec<Member> =
+        serde_json::from_str(&page).map_err(|e| StoreError::Corrupt(format!("member listing: {e}")))?;
+    Ok(members
+        .into_iter()
+        .map(
+            |(name, uid, version, etag, format, size, modified_seq, modified_at, created_at)| ObjectSummary {
+                name: ObjectName(name),
+                uid: Uid(uid),
+                version: Version(version as u64),
+                etag: ETag(etag),
+                content_type: format,
+                size: size as u64,
+                modified_seq: Seq(modified_seq),
+                modified_at: Timestamp(modified_at),
+                created_at: Some(Timestamp(created_at)),
+            },
+        )
+        .collect())
 }
 
 /// Moves a collection's position (its CTag / sync token) up to `seq`
@@ -315,7 +373,7 @@ pub(super) async fn lock_collection(
 
 /// The columns an object write sets, in the order both upserts bind them.
 pub(super) const UPSERT_COLUMNS: &str = "collection_id, name, uid, version, etag, format, original, record, deleted, \
-     modified_seq, modified_at, size, created_at, span_start, span_end";
+     modified_seq, modified_at, size, created_at, span_start, span_end, search_text";
 
 /// What an object write over an existing row does: a new row, or one
 /// replacing a tombstone, is created now; an update or a delete keeps its
@@ -324,7 +382,7 @@ pub(super) const UPSERT_CONFLICT: &str = "ON CONFLICT (collection_id, name) DO U
      version = excluded.version, etag = excluded.etag, format = excluded.format, original = excluded.original, \
      record = excluded.record, deleted = excluded.deleted, modified_seq = excluded.modified_seq, \
      modified_at = excluded.modified_at, size = excluded.size, span_start = excluded.span_start, \
-     span_end = excluded.span_end, \
+     span_end = excluded.span_end, search_text = excluded.search_text, \
      created_at = CASE WHEN objects.deleted <> 0 THEN excluded.created_at ELSE objects.created_at END";
 
 /// One object write inside a transaction whose collection is locked:
@@ -371,7 +429,7 @@ pub(super) async fn write_object(tx: &mut Transaction<'_, Any>, write: &ObjectWr
 
     let record = serde_json::to_string(&write.record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     sqlx::query(&format!(
-        "INSERT INTO objects ({UPSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $13, $14) \
+        "INSERT INTO objects ({UPSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $13, $14, $15) \
          {UPSERT_CONFLICT}"
     ))
     .bind(collection)
@@ -388,6 +446,7 @@ pub(super) async fn write_object(tx: &mut Transaction<'_, Any>, write: &ObjectWr
     .bind(write.original.len() as i64)
     .bind(write.span.start)
     .bind(write.span.end)
+    .bind(write.search_text.as_deref())
     .execute(&mut **tx)
     .await?;
     Ok(Seq(seq))

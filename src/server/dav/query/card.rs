@@ -5,10 +5,10 @@
 //! `test`, so `TEL` with `TYPE=work` *and* containing `555` means the same
 //! TEL line, not any two TEL lines.
 
-use crate::server::dav::xml::request::{CardFilter, ParamFilter, PropFilter, Test};
+use crate::server::dav::xml::request::{CardFilter, ParamFilter, PropFilter, Test, TextMatch};
 use crate::universal::{Prop, Record};
 
-use super::text::{self, value_text};
+use super::text::{self, unicode_casemap, value_text};
 
 /// Whether `record` (a `VCARD`) satisfies `filter` (RFC 6352 §10.5). A filter
 /// without prop-filters matches every card (§10.5: "an empty filter").
@@ -18,6 +18,63 @@ pub fn matches(filter: &CardFilter, record: &Record) -> bool {
     }
     let test = |p: &PropFilter| prop_filter_matches(p, record.root.props_named(&p.name));
     combine(filter.test, filter.prop_filters.iter().map(test))
+}
+
+/// Patterns, case-folded, of which a card's search text
+/// ([`search_text`](crate::server::render::search_text)) holds at least one
+/// whenever `filter` matches the card; `None` when the filter can match a
+/// card that holds none (a negated match, a parameter or presence test
+/// alone), so every card must be read.
+///
+/// A text-match holds only where the folded value contains the folded
+/// pattern, whatever its collation (folding is per character, so it keeps
+/// octet and ASCII-casemap matches) and match type (each implies contains).
+pub fn search_needles(filter: &CardFilter) -> Option<Vec<String>> {
+    /// More patterns than this and the prefilter costs more than it saves.
+    const MAX: usize = 16;
+    if filter.prop_filters.is_empty() {
+        return None;
+    }
+    let mut each = filter.prop_filters.iter().map(prop_needles);
+    let needles = match filter.test {
+        // Any one matching prop-filter's patterns will do: the fewest.
+        Test::AllOf => each.flatten().min_by_key(Vec::len)?,
+        Test::AnyOf => each.try_fold(Vec::new(), |mut all, needles| {
+            all.extend(needles?);
+            Some(all)
+        })?,
+    };
+    (needles.len() <= MAX).then_some(needles)
+}
+
+/// [`search_needles`] of one prop-filter: the instance test combines its
+/// text-matches and param-filters by its `test`.
+fn prop_needles(filter: &PropFilter) -> Option<Vec<String>> {
+    if filter.is_not_defined {
+        return None;
+    }
+    let tests: Vec<Option<String>> = filter
+        .text_matches
+        .iter()
+        .map(text_needle)
+        .chain(filter.param_filters.iter().map(|_| None))
+        .collect();
+    if tests.is_empty() {
+        return None;
+    }
+    match filter.test {
+        Test::AllOf => tests.into_iter().flatten().max_by_key(String::len).map(|n| vec![n]),
+        Test::AnyOf => tests.into_iter().collect(),
+    }
+}
+
+/// The folded pattern a non-negated text-match needs (none when empty).
+fn text_needle(text_match: &TextMatch) -> Option<String> {
+    if text_match.negate {
+        return None;
+    }
+    let needle = unicode_casemap(&text_match.text);
+    (!needle.is_empty()).then_some(needle)
 }
 
 /// `anyof` / `allof` over lazily evaluated tests.
@@ -62,5 +119,91 @@ pub(super) fn param_filter_matches(filter: &ParamFilter, prop: &Prop) -> bool {
                 param.values.iter().any(|v| text::matches(text_match, v))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::dav::xml::request::{Collation, MatchType};
+    use crate::universal::{ParamName, PropName};
+
+    fn text(pattern: &str, collation: Collation, negate: bool) -> TextMatch {
+        TextMatch {
+            text: pattern.into(),
+            collation,
+            match_type: MatchType::Contains,
+            negate,
+        }
+    }
+
+    fn prop(name: &str, test: Test, texts: Vec<TextMatch>, params: usize) -> PropFilter {
+        PropFilter {
+            name: PropName::parse(name),
+            test,
+            is_not_defined: false,
+            time_range: None,
+            text_matches: texts,
+            param_filters: (0..params)
+                .map(|_| ParamFilter {
+                    name: ParamName::parse("TYPE"),
+                    is_not_defined: false,
+                    text_match: None,
+                })
+                .collect(),
+        }
+    }
+
+    fn needles(test: Test, props: Vec<PropFilter>) -> Option<Vec<String>> {
+        search_needles(&CardFilter {
+            test,
+            prop_filters: props,
+        })
+    }
+
+    #[test]
+    fn needles_are_folded_patterns_a_match_needs() {
+        use Collation::*;
+        use Test::*;
+        let fn_has = |p: &str, c| prop("FN", AnyOf, vec![text(p, c, false)], 0);
+        assert_eq!(
+            needles(AnyOf, vec![fn_has("MÜLLER", UnicodeCasemap)]),
+            Some(vec!["müller".into()])
+        );
+        assert_eq!(needles(AnyOf, vec![fn_has("Doe", Octet)]), Some(vec!["doe".into()]));
+        // Either prop-filter may match: both patterns are candidates.
+        let both = needles(
+            AnyOf,
+            vec![
+                fn_has("ann", AsciiCasemap),
+                prop("EMAIL", AnyOf, vec![text("@x", Octet, false)], 0),
+            ],
+        );
+        assert_eq!(both, Some(vec!["ann".into(), "@x".into()]));
+        // All must match: one prop-filter's pattern is enough.
+        let mut absent = prop("NICKNAME", AnyOf, Vec::new(), 0);
+        absent.is_not_defined = true;
+        assert_eq!(
+            needles(AllOf, vec![absent.clone(), fn_has("x", Octet)]),
+            Some(vec!["x".into()])
+        );
+        // Tests that can hold without any pattern read every card.
+        assert_eq!(needles(AnyOf, vec![absent, fn_has("x", Octet)]), None);
+        assert_eq!(
+            needles(AnyOf, vec![prop("FN", AnyOf, vec![text("x", Octet, true)], 0)]),
+            None
+        );
+        assert_eq!(needles(AnyOf, vec![prop("TEL", AnyOf, Vec::new(), 0)]), None);
+        assert_eq!(needles(AnyOf, vec![prop("TEL", AnyOf, Vec::new(), 1)]), None);
+        assert_eq!(
+            needles(AnyOf, vec![prop("TEL", AnyOf, vec![text("555", Octet, false)], 1)]),
+            None
+        );
+        assert_eq!(
+            needles(AnyOf, vec![prop("TEL", AllOf, vec![text("555", Octet, false)], 1)]),
+            Some(vec!["555".into()])
+        );
+        assert_eq!(needles(AnyOf, vec![fn_has("", Octet)]), None);
+        assert_eq!(needles(AnyOf, Vec::new()), None);
     }
 }

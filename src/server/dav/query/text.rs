@@ -37,7 +37,7 @@ fn compare(collation: &Collation, match_type: MatchType, value: &str, pattern: &
 /// `i;unicode-casemap` (RFC 5051 §2): full Unicode case folding. RFC 5051
 /// also decomposes (NFKD); we fold case only, which agrees for text in
 /// precomposed form (what clients send and store).
-fn unicode_casemap(text: &str) -> String {
+pub fn unicode_casemap(text: &str) -> String {
     text.chars().flat_map(char::to_lowercase).collect()
 }
 

@@ -3,7 +3,9 @@
 //! properties and data. The matching itself is [`query`](super::super::query);
 //! this module reads the collection [`CHUNK`] objects at a time and streams.
 //! A calendar-query with a VEVENT time-range reads only the objects whose
-//! stored time span meets the range (and those without one).
+//! stored time span meets the range (and those without one); an
+//! addressbook-query with text-matches only the cards whose stored search
+//! text contains a pattern it needs (and those without one).
 //!
 //! - `limit` (RFC 6352 §8.6.1): at most that many matches; when more match,
 //!   the request-URI gets a 507 `number-of-matches-within-limits` response.
@@ -54,8 +56,9 @@ pub fn addressbook(
     check_collations(&filter.prop_filters, DataKind::Address)?;
     let data = DataWant::in_props(&props, address_data.as_ref(), None, Options::default());
     let members = Depth::from_header(ctx.header("depth")) == Depth::One;
+    let candidates = semantics::card::search_needles(&filter).map_or(Members::All, Members::Containing);
     let keep = move |record: &Record| members && semantics::card::matches(&filter, record);
-    Ok(run(ctx, reached, props, limit, Members::All, keep, data))
+    Ok(run(ctx, reached, props, limit, candidates, keep, data))
 }
 
 /// calendar-query (RFC 4791 §7.8), floating times read in `floating`.
@@ -80,20 +83,23 @@ pub fn calendar(
     Ok(run(ctx, reached, props, None, members, keep, data))
 }
 
-/// Which members a query reads: all of them, or only those whose stored
+/// Which members a query reads: all of them, only those whose stored
 /// span meets a window — every object a VEVENT time-range can match
-/// ([`semantics::span`]). `keep` still decides on each one read.
-#[derive(Debug, Clone, Copy)]
+/// ([`semantics::span`]) — or only those whose search text contains one of
+/// some patterns ([`semantics::card::search_needles`]). `keep` still
+/// decides on each one read.
+#[derive(Debug, Clone)]
 enum Members {
     All,
     Meeting(TimeSpan),
+    Containing(Vec<String>),
 }
 
 impl Members {
     /// The live members after `after` (by name), one page, and the name to
     /// continue after when more may follow.
     async fn page(
-        self,
+        &self,
         store: &SqlStore,
         collection: &CollectionId,
         after: Option<&ObjectName>,
@@ -107,7 +113,14 @@ impl Members {
                 Ok((store.objects(collection, &names).await?, next))
             }
             Members::Meeting(window) => {
-                let found = store.objects_meeting(collection, window, after, CHUNK as u32).await?;
+                let found = store.objects_meeting(collection, *window, after, CHUNK as u32).await?;
+                let next = full(found.len(), found.last().map(|o| &o.name));
+                Ok((found, next))
+            }
+            Members::Containing(needles) => {
+                let found = store
+                    .objects_containing(collection, needles, after, CHUNK as u32)
+                    .await?;
                 let next = full(found.len(), found.last().map(|o| &o.name));
                 Ok((found, next))
             }
