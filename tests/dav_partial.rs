@@ -426,3 +426,48 @@ dav_test!(rfc4918_15_1_creationdate_of_collections_and_objects, |s| {
     let again = c.propfind(&object, "0", "<d:creationdate/>").await;
     assert!(creationdate(&again, &object) > created, "{}", again.body);
 });
+
+dav_test!(rfc4791_9_6_7_limit_freebusy_set_keeps_the_periods_in_range, |s| {
+    let c = DavClient::new(s, "alice").await;
+    let vfreebusy = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//pimgate tests//EN\r\nBEGIN:VFREEBUSY\r\n\
+        UID:fb1@example.com\r\nDTSTAMP:20060206T001102Z\r\nDTSTART:20060104T140000Z\r\nDTEND:20060108T000000Z\r\n\
+        FREEBUSY;FBTYPE=BUSY-TENTATIVE:20060104T150000Z/PT1H\r\n\
+        FREEBUSY:20060104T190000Z/PT1H,20060105T170000Z/20060105T180000Z,20060103T170000Z/PT1H\r\n\
+        FREEBUSY;FBTYPE=BUSY-UNAVAILABLE:20060106T100000Z/PT1H\r\nEND:VFREEBUSY\r\nEND:VCALENDAR\r\n";
+    let fb = "/dav/calendars/alice/busy/";
+    let made = c
+        .request(
+            "MKCALENDAR",
+            fb,
+            &[],
+            format!(
+                r#"<?xml version="1.0"?><cal:mkcalendar {NS}><d:set><d:prop><cal:supported-calendar-component-set><cal:comp name="VFREEBUSY"/></cal:supported-calendar-component-set></d:prop></d:set></cal:mkcalendar>"#
+            ),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    put(&c, &format!("{fb}fb1.ics"), "text/calendar", vfreebusy).await;
+    // The tentative period ends exactly where the range starts: no overlap.
+    let limited = r#"<cal:calendar-data><cal:limit-freebusy-set start="20060104T160000Z" end="20060105T180000Z"/></cal:calendar-data>"#;
+    let r = c.multiget(fb, "cal", limited, &[format!("{fb}fb1.ics")]).await;
+    let text = data(&r.body, "cal:calendar-data");
+    assert!(
+        text.contains("FREEBUSY:20060104T190000Z/PT1H,20060105T170000Z/20060105T180000Z\r\n"),
+        "{text}"
+    );
+    for gone in ["BUSY-TENTATIVE", "BUSY-UNAVAILABLE", "20060103T170000Z"] {
+        assert!(!text.contains(gone), "{gone} in {text}");
+    }
+    for kept in [
+        "UID:fb1@example.com",
+        "DTSTART:20060104T140000Z",
+        "DTEND:20060108T000000Z",
+    ] {
+        assert!(text.contains(kept), "{kept} missing from {text}");
+    }
+    // Without the limit the object is served as stored.
+    let r = c
+        .multiget(fb, "cal", "<cal:calendar-data/>", &[format!("{fb}fb1.ics")])
+        .await;
+    assert_eq!(data(&r.body, "cal:calendar-data"), vfreebusy);
+});

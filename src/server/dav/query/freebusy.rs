@@ -104,23 +104,68 @@ pub(super) fn periods_of<'a>(
             _ => Vec::new(),
         };
         values.into_iter().filter_map(move |(value, fbtype)| {
-            let start = Moment::from_value(value, None, zones)?;
-            let DateTimeValue::Period { end, .. } = value else {
-                return None;
-            };
-            let end = match end {
-                PeriodEnd::Duration(d) => super::overlap::add(&start, d, &zones.floating),
-                PeriodEnd::End { date, time } => {
-                    let v = DateTimeValue::DateTime {
-                        date: *date,
-                        time: *time,
-                    };
-                    Moment::from_value(&v, None, zones)?.utc(&zones.floating)
-                }
-            };
-            Some((start.utc(&zones.floating), end, fbtype))
+            let (start, end) = period_bounds(value, zones)?;
+            Some((start, end, fbtype))
         })
     })
+}
+
+/// Where a FREEBUSY PERIOD value starts and ends, in UTC.
+fn period_bounds(value: &DateTimeValue, zones: &Zones) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let start = Moment::from_value(value, None, zones)?;
+    let DateTimeValue::Period { end, .. } = value else {
+        return None;
+    };
+    let end = match end {
+        PeriodEnd::Duration(d) => super::overlap::add(&start, d, &zones.floating),
+        PeriodEnd::End { date, time } => {
+            let v = DateTimeValue::DateTime {
+                date: *date,
+                time: *time,
+            };
+            Moment::from_value(&v, None, zones)?.utc(&zones.floating)
+        }
+    };
+    Some((start.utc(&zones.floating), end))
+}
+
+/// `<C:limit-freebusy-set>` (RFC 4791 §9.6.7): in each VFREEBUSY, only the
+/// FREEBUSY periods that overlap `range` (§9.9: the period starts before
+/// the range ends and ends after it starts); a FREEBUSY left without
+/// periods is dropped. Everything else is kept as it is, and so are values
+/// that are not periods, which cannot be placed in time.
+pub fn limit_freebusy_set(record: &Record, range: &Range, options: &Options) -> Record {
+    let zones = Zones::of(record, &options.floating);
+    let overlaps = |value: &DateTimeValue| {
+        period_bounds(value, &zones)
+            .is_none_or(|(start, end)| range.end.is_none_or(|e| start < e) && range.start.is_none_or(|s| end > s))
+    };
+    let mut root = record.root.clone();
+    for vfreebusy in root
+        .children
+        .iter_mut()
+        .filter(|c| c.name() == &ComponentName::VFreeBusy)
+    {
+        vfreebusy.props.retain_mut(|prop| {
+            if prop.name() != &PropName::FreeBusy {
+                return true;
+            }
+            let Value::DateTimes(values) = prop.value() else {
+                return true;
+            };
+            let kept: Vec<DateTimeValue> = values.iter().filter(|v| overlaps(v)).cloned().collect();
+            if kept.is_empty() {
+                return false;
+            }
+            if kept.len() != values.len() {
+                prop.set_value(Value::DateTimes(kept));
+            }
+            true
+        });
+    }
+    let mut limited = Record::new(root, record.source);
+    limited.diagnostics.clone_from(&record.diagnostics);
+    limited
 }
 
 fn push_clipped(out: &mut Vec<Period>, range: &Range, start: DateTime<Utc>, end: DateTime<Utc>, fbtype: FbType) {

@@ -88,19 +88,13 @@ impl DataWant {
         if content_type.starts_with("text/vcard") {
             return self.card_props.is_none() && self.version.is_none_or(|v| v == stored_vcard_version(content_type));
         }
-        self.calendar
-            .as_ref()
-            .is_none_or(|r| r.expand.is_none() && r.limit_recurrence_set.is_none() && r.comp.is_none())
+        self.calendar.as_ref().is_none_or(|r| !r.reshapes())
     }
 
     /// Whether no object is served as stored: a part, an expansion or a
     /// limited recurrence set is asked for, so every record is needed.
     pub fn renders_all(&self) -> bool {
-        self.card_props.is_some()
-            || self
-                .calendar
-                .as_ref()
-                .is_some_and(|r| r.expand.is_some() || r.limit_recurrence_set.is_some() || r.comp.is_some())
+        self.card_props.is_some() || self.calendar.as_ref().is_some_and(CalendarDataRequest::reshapes)
     }
 
     /// The object's data as asked for; `None` (logged) when it cannot be
@@ -161,6 +155,14 @@ impl DataWant {
             )),
             (None, None) => None,
         };
+        let shaped = match &request.limit_freebusy_set {
+            Some(range) => Some(semantics::freebusy::limit_freebusy_set(
+                shaped.as_ref().unwrap_or(&object.record),
+                &Range::from(range),
+                options,
+            )),
+            None => shaped,
+        };
         let Some(comp) = &request.comp else { return shaped };
         let base = shaped.as_ref().unwrap_or(&object.record);
         partial::calendar(base, comp).or(shaped)
@@ -175,7 +177,8 @@ pub async fn options_for(
     reached: &Reached,
     request: Option<&CalendarDataRequest>,
 ) -> Result<Options, ServerError> {
-    let reads_times = request.is_some_and(|r| r.expand.is_some() || r.limit_recurrence_set.is_some());
+    let reads_times = request
+        .is_some_and(|r| r.expand.is_some() || r.limit_recurrence_set.is_some() || r.limit_freebusy_set.is_some());
     if !reads_times {
         return Ok(Options::default());
     }

@@ -191,8 +191,19 @@ pub struct CalendarDataRequest {
     pub expand: Option<TimeRange>,
     /// `<C:limit-recurrence-set>` (§9.6.6): master plus overrides in range.
     pub limit_recurrence_set: Option<TimeRange>,
-    /// `<C:limit-freebusy-set>` (§9.6.7).
+    /// `<C:limit-freebusy-set>` (§9.6.7): FREEBUSY periods in range.
     pub limit_freebusy_set: Option<TimeRange>,
+}
+
+impl CalendarDataRequest {
+    /// Whether the object is returned other than as stored: a part, an
+    /// expansion, or a limited recurrence or free-busy set.
+    pub fn reshapes(&self) -> bool {
+        self.comp.is_some()
+            || self.expand.is_some()
+            || self.limit_recurrence_set.is_some()
+            || self.limit_freebusy_set.is_some()
+    }
 }
 
 /// `<C:comp name=…>` inside calendar-data (RFC 4791 §9.6.1).
