@@ -1,9 +1,13 @@
 //! addressbook-query filters (RFC 6352 §10.5) over vCard fixtures.
 
+mod common;
 mod dav_query_support;
 
 use dav_query_support::{card_filter, record};
-use pimgate::server::dav::query::card;
+use pimgate::adapters::vcard;
+use pimgate::server::dav::query::text::value_text;
+use pimgate::server::dav::query::{card, search};
+use pimgate::server::dav::xml::request::{CardFilter, Collation, MatchType, PropFilter, Test, TextMatch};
 use pimgate::server::render::search_text;
 
 const CARDS: [&str; 2] = ["jane.vcf", "john.vcf"];
@@ -18,11 +22,19 @@ fn check(filter: &str, expected: &[&str]) {
         let want = expected.contains(&fixture);
         let record = record(fixture);
         assert_eq!(card::matches(&filter, &record), want, "{fixture} with {filter:?}");
+        let text = search_text(&record).expect("contacts have a search text");
         if let (true, Some(needles)) = (want, &needles) {
-            let text = search_text(&record).expect("contacts have a search text");
             assert!(
                 needles.iter().any(|n| text.contains(n.as_str())),
                 "{fixture} matches {filter:?} but its search text holds none of {needles:?}"
+            );
+        }
+        // Decided on the search text, the answer is the same (or left to the record).
+        if search::decidable(&filter) {
+            let decided = search::matches(&filter, &text);
+            assert!(
+                decided.is_none_or(|d| d == want),
+                "{fixture} with {filter:?}: {decided:?}"
             );
         }
     }
@@ -98,4 +110,90 @@ fn rfc6352_10_5_filter_test_anyof_and_allof() {
     check(&both("anyof"), &["jane.vcf", "john.vcf"]);
     check(&both("allof"), &[]);
     check("<C:filter/>", &["jane.vcf", "john.vcf"]);
+}
+
+/// Filters built from a card's own values: each property's whole value
+/// (equals), a slice of it (contains, starts-with, ends-with), negated, and
+/// a presence and an absence test.
+fn filters_from(card: &pimgate::universal::Record) -> Vec<CardFilter> {
+    let text_filter = |name: &pimgate::universal::PropName, pattern: String, match_type, negate| CardFilter {
+        test: Test::AnyOf,
+        prop_filters: vec![PropFilter {
+            name: name.clone(),
+            test: Test::AnyOf,
+            is_not_defined: false,
+            time_range: None,
+            text_matches: vec![TextMatch {
+                text: pattern,
+                collation: Collation::UnicodeCasemap,
+                match_type,
+                negate,
+            }],
+            param_filters: Vec::new(),
+        }],
+    };
+    let mut filters = Vec::new();
+    for prop in &card.root.props {
+        let value = value_text(prop.value()).to_uppercase();
+        let chars: Vec<char> = value.chars().collect();
+        let middle: String = chars.iter().skip(chars.len() / 3).take(4).collect();
+        let start: String = chars.iter().take(3).collect();
+        let end: String = chars.iter().skip(chars.len().saturating_sub(3)).collect();
+        filters.push(text_filter(prop.name(), value.clone(), MatchType::Equals, false));
+        filters.push(text_filter(prop.name(), middle.clone(), MatchType::Contains, false));
+        filters.push(text_filter(prop.name(), middle, MatchType::Contains, true));
+        filters.push(text_filter(prop.name(), start, MatchType::StartsWith, false));
+        filters.push(text_filter(prop.name(), end, MatchType::EndsWith, false));
+        for is_not_defined in [false, true] {
+            filters.push(CardFilter {
+                test: Test::AllOf,
+                prop_filters: vec![PropFilter {
+                    name: prop.name().clone(),
+                    test: Test::AnyOf,
+                    is_not_defined,
+                    time_range: None,
+                    text_matches: Vec::new(),
+                    param_filters: Vec::new(),
+                }],
+            });
+        }
+    }
+    filters
+}
+
+/// Over every card of the real-world corpus: a filter decided on the search
+/// text gives the record's answer, and a matching card holds a needle.
+#[test]
+fn search_texts_decide_like_records_over_the_corpus() {
+    let (mut decided, mut left_to_records) = (0usize, 0usize);
+    for file in common::corpus("vcard") {
+        let Ok(cards) = vcard::parse(&file.bytes()) else {
+            continue;
+        };
+        for card in &cards {
+            let Some(text) = search_text(card) else { continue };
+            for filter in filters_from(card) {
+                let want = card::matches(&filter, card);
+                match search::matches(&filter, &text) {
+                    Some(answer) => {
+                        decided += 1;
+                        assert_eq!(answer, want, "{}: {filter:?}", file.name);
+                    }
+                    None => left_to_records += 1,
+                }
+                if let (true, Some(needles)) = (want, card::search_needles(&filter)) {
+                    assert!(
+                        needles.iter().any(|n| text.contains(n.as_str())),
+                        "{}: matches {filter:?} but its text holds none of {needles:?}",
+                        file.name
+                    );
+                }
+            }
+        }
+    }
+    assert!(decided > 10_000, "only {decided} decisions");
+    assert!(
+        left_to_records < decided / 10,
+        "{left_to_records} left to records of {decided}"
+    );
 }

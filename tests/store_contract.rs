@@ -310,9 +310,34 @@ async fn containing(store: &pimgate::store::SqlStore, id: &CollectionId, needles
         names.extend(page.iter().map(|o| o.name.0.clone()));
         match page.last() {
             Some(last) if page.len() == limit as usize => after = Some(last.name.clone()),
-            _ => return names,
+            _ => break,
         }
     }
+    // The same candidates by their texts alone, which come back with them.
+    let mut texts = Vec::new();
+    let mut after: Option<ObjectName> = None;
+    loop {
+        let page = store
+            .search_texts(id, Some(&needles), after.as_ref(), limit)
+            .await
+            .unwrap();
+        assert!(page.len() <= limit as usize);
+        texts.extend(page.iter().map(|(name, _)| name.0.clone()));
+        for (_, text) in &page {
+            if let Some(text) = text {
+                assert!(
+                    needles.iter().any(|n| text.contains(n.as_str())),
+                    "{text:?} holds none of {needles:?}"
+                );
+            }
+        }
+        match page.last() {
+            Some((last, _)) if page.len() == limit as usize => after = Some(last.clone()),
+            _ => break,
+        }
+    }
+    assert_eq!(texts, names, "search_texts and objects_containing agree");
+    names
 }
 
 /// Search texts are stored by single commits and batches, replaced by an
@@ -334,6 +359,7 @@ async fn objects_containing_a_pattern_by_search_text(s: TestStore) {
             create(&id, "c", "c", "tc"),
             searchable(create(&id, "d", "d", "td"), Some("clara müller\n")),
             searchable(create(&id, "e", "e", "te"), Some("50% off_ 'x'\n")),
+            searchable(create(&id, "f", "f", "tf"), Some("a*b?c[d]e\n")),
         ])
         .await
         .unwrap();
@@ -364,8 +390,31 @@ async fn objects_containing_a_pattern_by_search_text(s: TestStore) {
         assert_eq!(containing(store, &id, &["0%"], limit).await, ["c", "e"]);
         assert_eq!(containing(store, &id, &["_ 'x'"], limit).await, ["c", "e"]);
         assert_eq!(containing(store, &id, &["%"], limit).await, ["c", "e"]);
+        // Nor GLOB's.
+        assert_eq!(containing(store, &id, &["*"], limit).await, ["c", "f"]);
+        assert_eq!(containing(store, &id, &["?c[d"], limit).await, ["c", "f"]);
+        assert_eq!(containing(store, &id, &["[d]"], limit).await, ["c", "f"]);
+        assert_eq!(containing(store, &id, &["b?d"], limit).await, ["c"]);
     }
     assert!(containing(store, &id, &[], 10).await.is_empty());
+    let every: Vec<(String, Option<String>)> = store
+        .search_texts(&id, None, None, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(name, text)| (name.0, text))
+        .collect();
+    let text = |t: &str| Some(t.to_owned());
+    assert_eq!(
+        every,
+        [
+            ("a".to_owned(), text("anna müller\nmüller;anna\n")),
+            ("b".to_owned(), text("ben müller\n")),
+            ("c".to_owned(), None),
+            ("e".to_owned(), text("50% off_ 'x'\n")),
+            ("f".to_owned(), text("a*b?c[d]e\n")),
+        ]
+    );
 }
 
 /// Every page of `objects_meeting` at `limit` objects per page, by name.
@@ -514,6 +563,15 @@ async fn bodies_are_the_bytes_as_written(s: TestStore) {
     listed.sort();
     assert_eq!(listed, ["latin1.vcf", "plain.vcf"]);
     assert!(store.bodies(&id, &[]).await.unwrap().is_empty());
+    // UTF-8 text with NUL and JSON's special characters, as written.
+    let text = "BEGIN:VCARD\r\nFN:\"Zoë\" \\ \u{0}\t\u{1e}€\r\nEND:VCARD\r\n"
+        .as_bytes()
+        .to_vec();
+    let mut texty = create(&id, "text.vcf", "text", "t3");
+    texty.original = text.clone();
+    store.commit(texty).await.unwrap();
+    let bodies = store.bodies(&id, &[ObjectName("text.vcf".into())]).await.unwrap();
+    assert_eq!(bodies[0].original, text);
 }
 
 async fn listings_page_by_name(s: TestStore) {

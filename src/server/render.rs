@@ -7,8 +7,8 @@
 
 use crate::adapters::{ical, vcard};
 use crate::engine::ObjectRenderer;
+use crate::server::dav::query::search;
 use crate::server::dav::query::span::event_span;
-use crate::server::dav::query::text::{unicode_casemap, value_text};
 use crate::store::TimeSpan;
 use crate::universal::{ObjectName, Record};
 
@@ -22,24 +22,11 @@ pub fn time_span(record: &Record) -> TimeSpan {
 }
 
 /// The search text the store keeps for a contact (the engine's
-/// [`SearchTextOf`](crate::engine::SearchTextOf)): the text of every
-/// property value as addressbook-query's text-match sees it, case-folded
-/// the way `i;unicode-casemap` folds, one value per line. A text-match
-/// (any collation, any match type, not negated) can only hold for a card
-/// whose search text contains its folded pattern, so the query reads only
-/// those. Calendar objects have none.
+/// [`SearchTextOf`](crate::engine::SearchTextOf)): see
+/// [`query::search`](crate::server::dav::query::search). Calendar objects
+/// have none.
 pub fn search_text(record: &Record) -> Option<String> {
-    if !record.is_contact() {
-        return None;
-    }
-    let mut text = String::new();
-    record.root.walk(&mut |component| {
-        for prop in &component.props {
-            text.push_str(&unicode_casemap(&value_text(prop.value())));
-            text.push('\n');
-        }
-    });
-    Some(text)
+    search::search_text(record)
 }
 
 /// Media type of vCard 3.0 objects (RFC 6350 §10.1 registers `text/vcard`).

@@ -104,6 +104,19 @@ pub trait ObjectStore {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<StoredObject>, StoreError>> + Send;
 
+    /// Up to `limit` live objects' names with their search texts, names
+    /// after `after`, ordered by name: those whose text contains one of
+    /// `needles` (exact substring) and those without a text, or every one
+    /// when `needles` is `None`. No body or record is read, so a query
+    /// decided on search texts reads only what it answers with.
+    fn search_texts(
+        &self,
+        collection: &CollectionId,
+        needles: Option<&[String]>,
+        after: Option<&ObjectName>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<(ObjectName, Option<String>)>, StoreError>> + Send;
+
     /// Every live object's summary (no bodies), ordered by name.
     fn list_objects(
         &self,

@@ -88,7 +88,10 @@ impl ObjectStore for SqlStore {
             for name in chunk {
                 query = query.bind(name.as_str());
             }
-            found.extend(summary_page(query.fetch_one(&self.pool).await?.try_get("page")?)?);
+            found.extend(summary_page(
+                query.fetch_one(&self.pool).await?.try_get("page")?,
+                self.backend(),
+            )?);
         }
         Ok(found)
     }
@@ -97,10 +100,30 @@ impl ObjectStore for SqlStore {
         let mut found = Vec::with_capacity(names.len());
         for chunk in names.chunks(IN_CHUNK) {
             let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+            let in_list = placeholders.join(", ");
+            if self.backend() == Backend::Sqlite {
+                // One aggregated row, as for listings (see `list_objects_after`),
+                // the bodies as JSON text with their byte lengths: bodies are
+                // UTF-8 text as a rule, and a page where one is not (or where
+                // a length disagrees) is read again row by row, as bytes.
+                let sql = format!(
+                    "SELECT CAST(json_group_array(json_array(name, uid, version, etag, format, size, modified_seq, \
+                     modified_at, created_at, length(original), CAST(original AS TEXT))) AS BLOB) AS page \
+                     FROM objects WHERE collection_id = $1 AND deleted = 0 AND name IN ({in_list})"
+                );
+                let mut query = sqlx::query(&sql).bind(collection.as_str());
+                for name in chunk {
+                    query = query.bind(name.as_str());
+                }
+                let page: Option<Vec<u8>> = query.fetch_one(&self.pool).await?.try_get("page")?;
+                if let Some(bodies) = body_page(page)? {
+                    found.extend(bodies);
+                    continue;
+                }
+            }
             let sql = format!(
                 "SELECT {SUMMARY_COLUMNS}, original FROM objects WHERE collection_id = $1 AND deleted = 0 \
-                 AND name IN ({})",
-                placeholders.join(", ")
+                 AND name IN ({in_list})"
             );
             let mut query = sqlx::query(&sql).bind(collection.as_str());
             for name in chunk {
@@ -138,7 +161,7 @@ impl ObjectStore for SqlStore {
             .fetch_one(&self.pool)
             .await?
             .try_get("page")?;
-        summary_page(page)
+        summary_page(page, self.backend())
     }
 
     async fn objects_meeting(
@@ -176,27 +199,62 @@ impl ObjectStore for SqlStore {
         if needles.is_empty() {
             return Ok(Vec::new());
         }
-        let contains = match self.backend() {
-            Backend::Sqlite => "instr",
-            Backend::Postgres => "strpos",
-        };
-        let tests: Vec<String> = (0..needles.len())
-            .map(|i| format!("{contains}(search_text, ${}) > 0", i + 4))
-            .collect();
+        // The texts are tested in the index; only matching rows are read.
         let sql = format!(
-            "SELECT {OBJECT_COLUMNS} FROM objects WHERE collection_id = $1 AND deleted = 0 AND name > $2 \
-             AND (search_text IS NULL OR {}) ORDER BY name LIMIT $3",
-            tests.join(" OR ")
+            "SELECT {OBJECT_COLUMNS} FROM objects {} WHERE collection_id = $1 AND deleted = 0 AND name > $2 \
+             AND {} ORDER BY name LIMIT $3",
+            search_index(self.backend()),
+            contains_any(self.backend(), needles.len(), 4)
         );
         let mut query = sqlx::query(&sql)
             .bind(collection.as_str())
             .bind(after.map_or("", ObjectName::as_str))
             .bind(i64::from(limit));
         for needle in needles {
-            query = query.bind(needle.as_str());
+            query = query.bind(contains_parameter(self.backend(), needle));
         }
         let rows = query.fetch_all(&self.pool).await?;
         rows.iter().map(rows::object).collect()
+    }
+
+    async fn search_texts(
+        &self,
+        collection: &CollectionId,
+        needles: Option<&[String]>,
+        after: Option<&ObjectName>,
+        limit: u32,
+    ) -> Result<Vec<(ObjectName, Option<String>)>, StoreError> {
+        let test = match needles {
+            Some([]) => return Ok(Vec::new()),
+            Some(needles) => contains_any(self.backend(), needles.len(), 4),
+            None => "TRUE".to_owned(),
+        };
+        // One aggregated row (see `list_objects_after`).
+        let aggregate = match self.backend() {
+            Backend::Sqlite => "json_group_array(json_array(name, search_text))",
+            Backend::Postgres => "json_agg(json_build_array(name, search_text) ORDER BY name)::text",
+        };
+        let sql = format!(
+            "SELECT {aggregate} AS page FROM (SELECT name, search_text FROM objects {} \
+             WHERE collection_id = $1 AND deleted = 0 AND name > $2 AND {test} ORDER BY name LIMIT $3) AS found",
+            search_index(self.backend()),
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(collection.as_str())
+            .bind(after.map_or("", ObjectName::as_str))
+            .bind(i64::from(limit));
+        for needle in needles.unwrap_or_default() {
+            query = query.bind(contains_parameter(self.backend(), needle));
+        }
+        let page: Option<String> = query.fetch_one(&self.pool).await?.try_get("page")?;
+        let Some(page) = page else { return Ok(Vec::new()) };
+        let mut found: Vec<(String, Option<String>)> =
+            serde_json::from_str(&page).map_err(|e| StoreError::Corrupt(format!("search texts: {e}")))?;
+        if self.backend() == Backend::Sqlite {
+            // As in `summary_page`: in order already, one pass.
+            found.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        }
+        Ok(found.into_iter().map(|(name, text)| (ObjectName(name), text)).collect())
     }
 
     async fn list_objects(&self, collection: &CollectionId) -> Result<Vec<ObjectSummary>, StoreError> {
@@ -228,7 +286,7 @@ impl ObjectStore for SqlStore {
         // One aggregated row (see `list_objects_after`): a sync after many
         // changes moves thousands of rows.
         let aggregate = match self.backend() {
-            Backend::Sqlite => "json_group_array(json_array(name, deleted, modified_seq) ORDER BY modified_seq)",
+            Backend::Sqlite => "json_group_array(json_array(name, deleted, modified_seq))",
             Backend::Postgres => "json_agg(json_build_array(name, deleted, modified_seq) ORDER BY modified_seq)::text",
         };
         let sql = format!(
@@ -244,12 +302,15 @@ impl ObjectStore for SqlStore {
             .fetch_one(&self.pool)
             .await?
             .try_get("page")?;
-        let rows: Vec<(String, i64, i64)> = match page {
+        let mut rows: Vec<(String, i64, i64)> = match page {
             Some(page) => {
                 serde_json::from_str(&page).map_err(|e| StoreError::Corrupt(format!("changed members: {e}")))?
             }
             None => Vec::new(),
         };
+        // SQLite aggregates the ordered subquery in its order; sorting the
+        // already sorted costs one pass and makes that no assumption.
+        rows.sort_unstable_by_key(|(_, _, modified_seq)| *modified_seq);
         let more = rows.len() > limit as usize;
         let mut members = Vec::with_capacity(rows.len().min(limit as usize));
         let mut last = since;
@@ -285,13 +346,15 @@ impl ObjectStore for SqlStore {
     }
 }
 
-/// The [`SUMMARY_COLUMNS`] of the selected rows as one JSON array, in name
-/// order (read back by [`summary_page`]).
+/// The [`SUMMARY_COLUMNS`] of the selected rows as one JSON array (read
+/// back by [`summary_page`], which puts them in name order).
 fn summary_aggregate(backend: Backend) -> &'static str {
     match backend {
+        // Without ORDER BY: an aggregate's ORDER BY sorts again what the
+        // subquery already ordered (a sorter per page); `summary_page` sorts.
         Backend::Sqlite => {
             "json_group_array(json_array(name, uid, version, etag, format, size, modified_seq, modified_at, \
-             created_at) ORDER BY name)"
+             created_at))"
         }
         Backend::Postgres => {
             "json_agg(json_build_array(name, uid, version, etag, format, size, modified_seq, modified_at, \
@@ -301,11 +364,16 @@ fn summary_aggregate(backend: Backend) -> &'static str {
 }
 
 /// The summaries a [`summary_aggregate`] returned (none: NULL).
-fn summary_page(page: Option<String>) -> Result<Vec<ObjectSummary>, StoreError> {
+fn summary_page(page: Option<String>, backend: Backend) -> Result<Vec<ObjectSummary>, StoreError> {
     let Some(page) = page else { return Ok(Vec::new()) };
     type Member = (String, String, i64, String, String, i64, i64, i64, i64);
-    let members: Vec<Member> =
+    let mut members: Vec<Member> =
         serde_json::from_str(&page).map_err(|e| StoreError::Corrupt(format!("member listing: {e}")))?;
+    if backend == Backend::Sqlite {
+        // SQLite's names compare as bytes, like Rust's; the subquery's order
+        // makes this one pass. (PostgreSQL orders by its collation, in SQL.)
+        members.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    }
     Ok(members
         .into_iter()
         .map(
@@ -322,6 +390,91 @@ fn summary_page(page: Option<String>) -> Result<Vec<ObjectSummary>, StoreError> 
             },
         )
         .collect())
+}
+
+/// The bodies of one aggregated page (none: NULL); `None` when a body did
+/// not come back as the bytes stored (not UTF-8, or not whole).
+fn body_page(page: Option<Vec<u8>>) -> Result<Option<Vec<StoredBody>>, StoreError> {
+    let Some(page) = page else { return Ok(Some(Vec::new())) };
+    let Ok(page) = String::from_utf8(page) else {
+        return Ok(None);
+    };
+    type Member = (String, String, i64, String, String, i64, i64, i64, i64, i64, String);
+    let members: Vec<Member> =
+        serde_json::from_str(&page).map_err(|e| StoreError::Corrupt(format!("member bodies: {e}")))?;
+    if members.iter().any(|m| m.10.len() as i64 != m.9) {
+        return Ok(None);
+    }
+    Ok(Some(
+        members
+            .into_iter()
+            .map(
+                |(name, uid, version, etag, format, size, modified_seq, modified_at, created_at, _, body)| StoredBody {
+                    summary: ObjectSummary {
+                        name: ObjectName(name),
+                        uid: Uid(uid),
+                        version: Version(version as u64),
+                        etag: ETag(etag),
+                        content_type: format,
+                        size: size as u64,
+                        modified_seq: Seq(modified_seq),
+                        modified_at: Timestamp(modified_at),
+                        created_at: Some(Timestamp(created_at)),
+                    },
+                    original: body.into_bytes(),
+                },
+            )
+            .collect(),
+    ))
+}
+
+/// Names the index that holds the search texts beside the names (SQLite;
+/// migration 0015): without statistics SQLite would pick the primary key
+/// and read every row, whose text sits behind its body and record.
+fn search_index(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "INDEXED BY objects_search",
+        Backend::Postgres => "",
+    }
+}
+
+/// `(search_text IS NULL OR <contains $first> OR …)` over `count`
+/// parameters from `$first` on, bound by [`contains_parameter`].
+/// SQLite's `instr` compares at every byte; its `GLOB` skips to each
+/// occurrence of the pattern's first character with `strcspn`, four times
+/// faster on search texts.
+fn contains_any(backend: Backend, count: usize, first: usize) -> String {
+    let test = |i: usize| match backend {
+        Backend::Sqlite => format!("search_text GLOB ${i}"),
+        Backend::Postgres => format!("strpos(search_text, ${i}) > 0"),
+    };
+    let tests: Vec<String> = (first..first + count).map(test).collect();
+    format!("(search_text IS NULL OR {})", tests.join(" OR "))
+}
+
+/// What [`contains_any`] binds for `needle`: a GLOB pattern for "contains,
+/// case-sensitively" on SQLite (its `*`, `?` and `[` in brackets), the
+/// needle itself on PostgreSQL.
+fn contains_parameter(backend: Backend, needle: &str) -> String {
+    match backend {
+        Backend::Sqlite => {
+            let mut pattern = String::with_capacity(needle.len() + 2);
+            pattern.push('*');
+            for c in needle.chars() {
+                match c {
+                    '*' | '?' | '[' => {
+                        pattern.push('[');
+                        pattern.push(c);
+                        pattern.push(']');
+                    }
+                    c => pattern.push(c),
+                }
+            }
+            pattern.push('*');
+            pattern
+        }
+        Backend::Postgres => needle.to_owned(),
+    }
 }
 
 /// Moves a collection's position (its CTag / sync token) up to `seq`

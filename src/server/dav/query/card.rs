@@ -8,6 +8,7 @@
 use crate::server::dav::xml::request::{CardFilter, ParamFilter, PropFilter, Test, TextMatch};
 use crate::universal::{Prop, Record};
 
+use super::search;
 use super::text::{self, unicode_casemap, value_text};
 
 /// Whether `record` (a `VCARD`) satisfies `filter` (RFC 6352 §10.5). A filter
@@ -21,8 +22,8 @@ pub fn matches(filter: &CardFilter, record: &Record) -> bool {
 }
 
 /// Patterns, case-folded, of which a card's search text
-/// ([`search_text`](crate::server::render::search_text)) holds at least one
-/// whenever `filter` matches the card; `None` when the filter can match a
+/// ([`search::search_text`]) holds at least one whenever `filter` matches
+/// the card (a value's folded pattern, or the mark of a value left out); `None` when the filter can match a
 /// card that holds none (a negated match, a parameter or presence test
 /// alone), so every card must be read.
 ///
@@ -62,10 +63,13 @@ fn prop_needles(filter: &PropFilter) -> Option<Vec<String>> {
     if tests.is_empty() {
         return None;
     }
-    match filter.test {
-        Test::AllOf => tests.into_iter().flatten().max_by_key(String::len).map(|n| vec![n]),
-        Test::AnyOf => tests.into_iter().collect(),
-    }
+    let mut needles = match filter.test {
+        Test::AllOf => vec![tests.into_iter().flatten().max_by_key(String::len)?],
+        Test::AnyOf => tests.into_iter().collect::<Option<Vec<_>>>()?,
+    };
+    // A card that left this property's value out of its text may match too.
+    needles.push(search::left_out(filter.name.as_str()));
+    Some(needles)
 }
 
 /// The folded pattern a non-negated text-match needs (none when empty).
@@ -168,9 +172,12 @@ mod tests {
         let fn_has = |p: &str, c| prop("FN", AnyOf, vec![text(p, c, false)], 0);
         assert_eq!(
             needles(AnyOf, vec![fn_has("MÜLLER", UnicodeCasemap)]),
-            Some(vec!["müller".into()])
+            Some(vec!["müller".into(), search::left_out("FN")])
         );
-        assert_eq!(needles(AnyOf, vec![fn_has("Doe", Octet)]), Some(vec!["doe".into()]));
+        assert_eq!(
+            needles(AnyOf, vec![fn_has("Doe", Octet)]),
+            Some(vec!["doe".into(), search::left_out("FN")])
+        );
         // Either prop-filter may match: both patterns are candidates.
         let both = needles(
             AnyOf,
@@ -179,13 +186,19 @@ mod tests {
                 prop("EMAIL", AnyOf, vec![text("@x", Octet, false)], 0),
             ],
         );
-        assert_eq!(both, Some(vec!["ann".into(), "@x".into()]));
+        let expected = vec![
+            "ann".into(),
+            search::left_out("FN"),
+            "@x".into(),
+            search::left_out("EMAIL"),
+        ];
+        assert_eq!(both, Some(expected));
         // All must match: one prop-filter's pattern is enough.
         let mut absent = prop("NICKNAME", AnyOf, Vec::new(), 0);
         absent.is_not_defined = true;
         assert_eq!(
             needles(AllOf, vec![absent.clone(), fn_has("x", Octet)]),
-            Some(vec!["x".into()])
+            Some(vec!["x".into(), search::left_out("FN")])
         );
         // Tests that can hold without any pattern read every card.
         assert_eq!(needles(AnyOf, vec![absent, fn_has("x", Octet)]), None);
@@ -201,7 +214,7 @@ mod tests {
         );
         assert_eq!(
             needles(AnyOf, vec![prop("TEL", AllOf, vec![text("555", Octet, false)], 1)]),
-            Some(vec!["555".into()])
+            Some(vec!["555".into(), search::left_out("TEL")])
         );
         assert_eq!(needles(AnyOf, vec![fn_has("", Octet)]), None);
         assert_eq!(needles(AnyOf, Vec::new()), None);

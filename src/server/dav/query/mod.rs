@@ -18,6 +18,8 @@
 //! - [`expand`]: instances in a range, `<C:expand>` (§9.6.5) and
 //!   `<C:limit-recurrence-set>` (§9.6.6).
 //! - [`freebusy`]: free-busy-query (RFC 4791 §7.10).
+//! - [`search`]: the search text of a contact, which narrows an
+//!   addressbook-query and, for most filters, answers it without decoding.
 //! - [`span`]: the time span of an object's events, kept by the store so
 //!   that a VEVENT time-range reads only the objects that can match.
 //!
@@ -32,6 +34,7 @@ pub mod freebusy;
 pub mod overlap;
 pub mod recur;
 pub mod rules;
+pub mod search;
 pub mod span;
 pub mod text;
 pub mod vtimezone;

@@ -18,6 +18,13 @@ pub fn matches(text_match: &TextMatch, value: &str) -> bool {
     found != text_match.negate
 }
 
+/// [`matches`] with `i;unicode-casemap` on a value already folded by
+/// [`unicode_casemap`] (a search text's).
+pub fn matches_folded(text_match: &TextMatch, folded: &str) -> bool {
+    let pattern = unicode_casemap(&text_match.text);
+    found(text_match.match_type, folded, &pattern) != text_match.negate
+}
+
 /// The comparison itself; `None` for an unsupported collation.
 fn compare(collation: &Collation, match_type: MatchType, value: &str, pattern: &str) -> Option<bool> {
     let (value, pattern): (Cow<'_, str>, Cow<'_, str>) = match collation {
@@ -26,12 +33,16 @@ fn compare(collation: &Collation, match_type: MatchType, value: &str, pattern: &
         Collation::UnicodeCasemap => (unicode_casemap(value).into(), unicode_casemap(pattern).into()),
         Collation::Other(_) => return None,
     };
-    Some(match match_type {
+    Some(found(match_type, &value, &pattern))
+}
+
+fn found(match_type: MatchType, value: &str, pattern: &str) -> bool {
+    match match_type {
         MatchType::Equals => value == pattern,
-        MatchType::Contains => value.contains(pattern.as_ref()),
-        MatchType::StartsWith => value.starts_with(pattern.as_ref()),
-        MatchType::EndsWith => value.ends_with(pattern.as_ref()),
-    })
+        MatchType::Contains => value.contains(pattern),
+        MatchType::StartsWith => value.starts_with(pattern),
+        MatchType::EndsWith => value.ends_with(pattern),
+    }
 }
 
 /// `i;unicode-casemap` (RFC 5051 §2): full Unicode case folding. RFC 5051

@@ -20,6 +20,8 @@
 //!   in the request's `<C:timezone>` / `<C:timezone-id>` or the collection's
 //!   `calendar-timezone` (§7.3), else UTC.
 
+use std::collections::HashMap;
+
 use axum::response::Response;
 
 use crate::adapters::ical;
@@ -40,9 +42,9 @@ use super::super::xml::DavProp;
 use super::super::xml::request::{
     AddressDataRequest, CalendarDataRequest, CardFilter, Collation, CompFilter, PropFilter, PropFind,
 };
-use super::super::xml::response::{DataKind, Precondition, Response as DavResponse, Status};
+use super::super::xml::response::{DataKind, Precondition, Response as DavResponse, ResponseBody, Status};
 use super::super::xml::value::PropValue;
-use super::{CHUNK, DataWant, object_response, report_locks};
+use super::{CHUNK, DataWant, member_responses, object_response, report_locks};
 
 /// addressbook-query (RFC 6352 §8.6).
 pub fn addressbook(
@@ -56,6 +58,9 @@ pub fn addressbook(
     check_collations(&filter.prop_filters, DataKind::Address)?;
     let data = DataWant::in_props(&props, address_data.as_ref(), None, Options::default());
     let members = Depth::from_header(ctx.header("depth")) == Depth::One;
+    if members && semantics::search::decidable(&filter) {
+        return Ok(decided_on_search_texts(ctx, reached, props, limit, filter, data));
+    }
     let candidates = semantics::card::search_needles(&filter).map_or(Members::All, Members::Containing);
     let keep = move |record: &Record| members && semantics::card::matches(&filter, record);
     Ok(run(ctx, reached, props, limit, candidates, keep, data))
@@ -81,6 +86,137 @@ pub fn calendar(
     });
     let keep = move |record: &Record| semantics::calendar::matches_with(&filter, record, &options);
     Ok(run(ctx, reached, props, None, members, keep, data))
+}
+
+/// An addressbook-query [`semantics::search::decidable`] on search texts:
+/// the matching names are decided on the texts read from an index (a card
+/// without one is decoded), and only the matches are read, like a
+/// multiget's members, with the properties and data asked for.
+fn decided_on_search_texts(
+    ctx: &Ctx,
+    reached: Reached,
+    props: PropFind,
+    limit: Option<u32>,
+    filter: CardFilter,
+    data: Option<DataWant>,
+) -> Response {
+    let store = ctx.store().clone();
+    let user = ctx.user.clone();
+    let limits = ctx.limits().clone();
+    let needles = semantics::card::search_needles(&filter);
+    reply::stream(move |mut sink: Sink| async move {
+        let pctx = PropContext {
+            user: &user,
+            limits: &limits,
+        };
+        let space = match report_locks(&store, &reached, &props).await {
+            Ok(space) => space,
+            Err(error) => return sink.fail(&error).await,
+        };
+        let id = &reached.collection.id;
+        let max = limit.map_or(usize::MAX, |n| n as usize);
+        let mut matched = 0usize;
+        let mut after: Option<ObjectName> = None;
+        loop {
+            let page = match store
+                .search_texts(id, needles.as_deref(), after.as_ref(), CHUNK as u32)
+                .await
+            {
+                Ok(page) => page,
+                Err(error) => return sink.fail(&error).await,
+            };
+            let next = page
+                .last()
+                .map(|(name, _)| name.clone())
+                .filter(|_| page.len() == CHUNK);
+            let names = match matching_names(&store, id, &filter, page).await {
+                Ok(names) => names,
+                Err(error) => return sink.fail(&error).await,
+            };
+            let over = names.len() > max - matched;
+            let names = &names[..names.len().min(max - matched)];
+            matched += names.len();
+            let members = names
+                .iter()
+                .map(|name| (reached.object_href(name), Some(name.clone())))
+                .collect();
+            let responses = member_responses(
+                &store,
+                &pctx,
+                &reached,
+                space.as_deref(),
+                &props,
+                data.as_ref(),
+                members,
+            )
+            .await;
+            // A member deleted since its text was read is no match.
+            let gone = |r: &DavResponse| matches!(r.body, ResponseBody::Status(Status::NOT_FOUND));
+            match responses {
+                Ok(mut responses) => {
+                    responses.retain(|r| !gone(r));
+                    if sink.push_all(&responses).await.is_err() {
+                        return;
+                    }
+                }
+                Err(error) => return sink.fail(&error).await,
+            }
+            if over {
+                let mut truncated = DavResponse::with_status(reached.href(), Status::INSUFFICIENT_STORAGE);
+                truncated.error = Some(Precondition::NumberOfMatchesWithinLimits);
+                if sink.push(&truncated).await.is_err() {
+                    return;
+                }
+                break;
+            }
+            match next {
+                Some(name) => after = Some(name),
+                None => break,
+            }
+        }
+        let _ = sink.finish(None).await;
+    })
+}
+
+/// The names, in order, of the page's cards that match `filter`: decided
+/// on their search texts, and on their records where the text cannot tell
+/// (none, or a value it leaves out).
+async fn matching_names(
+    store: &SqlStore,
+    collection: &CollectionId,
+    filter: &CardFilter,
+    page: Vec<(ObjectName, Option<String>)>,
+) -> Result<Vec<ObjectName>, StoreError> {
+    let verdicts: Vec<(ObjectName, Option<bool>)> = page
+        .into_iter()
+        .map(|(name, text)| {
+            let verdict = text.and_then(|text| semantics::search::matches(filter, &text));
+            (name, verdict)
+        })
+        .collect();
+    let undecided: Vec<ObjectName> = verdicts
+        .iter()
+        .filter(|(_, verdict)| verdict.is_none())
+        .map(|(name, _)| name.clone())
+        .collect();
+    let decoded: HashMap<ObjectName, bool> = match undecided.is_empty() {
+        true => HashMap::new(),
+        false => store
+            .objects(collection, &undecided)
+            .await?
+            .into_iter()
+            .filter(|o| !o.deleted)
+            .map(|o| {
+                let matches = semantics::card::matches(filter, &o.record);
+                (o.name, matches)
+            })
+            .collect(),
+    };
+    Ok(verdicts
+        .into_iter()
+        .filter(|(name, verdict)| verdict.unwrap_or_else(|| decoded.get(name).copied().unwrap_or(false)))
+        .map(|(name, _)| name)
+        .collect())
 }
 
 /// Which members a query reads: all of them, only those whose stored
