@@ -29,25 +29,45 @@ pub struct Transitions {
 /// Distinct VTIMEZONEs remembered; beyond this the memory starts over.
 const CACHED_ZONES: usize = 512;
 
-/// Transitions by VTIMEZONE content. Expanding the observance rules costs
-/// about a millisecond, and every object of a calendar repeats the same few
-/// VTIMEZONEs, so a calendar-query over thousands of events would spend most
-/// of its time here.
-static CACHE: LazyLock<Mutex<HashMap<blake3::Hash, Arc<Transitions>>>> = LazyLock::new(Mutex::default);
+/// Transitions by VTIMEZONE, found by TZID and compared whole. Expanding
+/// the observance rules costs about a millisecond, and every object of a
+/// calendar repeats the same few VTIMEZONEs, so a calendar-query over
+/// thousands of events would spend most of its time here. (A digest of
+/// the serialised component as the key cost a tenth of such a query.)
+static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
+
+#[derive(Default)]
+struct Cache {
+    by_tzid: HashMap<String, Vec<(Component, Arc<Transitions>)>>,
+    len: usize,
+}
 
 impl Transitions {
     /// [`Transitions::from_component`], remembered by the component's content.
     pub fn cached(vtimezone: &Component) -> Option<Arc<Transitions>> {
-        let key = blake3::hash(&serde_json::to_vec(vtimezone).ok()?);
-        if let Some(found) = CACHE.lock().expect("zone cache").get(&key) {
-            return Some(Arc::clone(found));
+        let tzid = vtimezone
+            .prop(&PropName::TzId)
+            .and_then(|p| p.value().as_text())
+            .unwrap_or_default();
+        let found = |cache: &Cache| {
+            let same = cache
+                .by_tzid
+                .get(tzid)?
+                .iter()
+                .find(|(known, _)| same_content(known, vtimezone));
+            same.map(|(_, transitions)| Arc::clone(transitions))
+        };
+        if let Some(found) = found(&CACHE.lock().expect("zone cache")) {
+            return Some(found);
         }
         let transitions = Arc::new(Transitions::from_component(vtimezone)?);
         let mut cache = CACHE.lock().expect("zone cache");
-        if cache.len() >= CACHED_ZONES {
-            cache.clear();
+        if cache.len >= CACHED_ZONES {
+            *cache = Cache::default();
         }
-        cache.insert(key, Arc::clone(&transitions));
+        cache.len += 1;
+        let entry = (vtimezone.clone(), Arc::clone(&transitions));
+        cache.by_tzid.entry(tzid.to_owned()).or_default().push(entry);
         Some(transitions)
     }
 
@@ -75,6 +95,16 @@ impl Transitions {
             n => self.onsets[n - 1].1,
         }
     }
+}
+
+/// Same names, properties and sub-components, field ids aside (every
+/// object's copy of a VTIMEZONE has its own).
+fn same_content(a: &Component, b: &Component) -> bool {
+    a.name() == b.name()
+        && a.props.len() == b.props.len()
+        && a.props.iter().zip(&b.props).all(|(x, y)| x.same_content(y))
+        && a.children.len() == b.children.len()
+        && a.children.iter().zip(&b.children).all(|(x, y)| same_content(x, y))
 }
 
 /// Pushes (UTC onset, offset from, offset to) for one observance.
@@ -133,4 +163,41 @@ fn first_naive(value: Option<&Value>) -> Option<NaiveDateTime> {
 
 fn is_utc(value: &DateTimeValue) -> bool {
     matches!(value, DateTimeValue::DateTime { time, .. } | DateTimeValue::Period { time, .. } if time.utc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapters::ical;
+
+    fn vtimezone(tzid: &str, winter_offset: &str) -> Component {
+        let text = format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VTIMEZONE\r\nTZID:{tzid}\r\n\
+             BEGIN:STANDARD\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n\
+             TZOFFSETFROM:+0200\r\nTZOFFSETTO:{winter_offset}\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\n\
+             DTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nTZOFFSETFROM:{winter_offset}\r\n\
+             TZOFFSETTO:+0200\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:e\r\nDTSTAMP:20250101T000000Z\r\n\
+             DTSTART;TZID={tzid}:20250101T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        );
+        let record = ical::parse(text.as_bytes()).expect("calendar parses").remove(0);
+        let zone = record
+            .root
+            .children
+            .iter()
+            .find(|c| c.name() == &ComponentName::VTimezone);
+        zone.expect("a VTIMEZONE").clone()
+    }
+
+    #[test]
+    fn cached_by_content_not_by_tzid_alone() {
+        let berlin = Transitions::cached(&vtimezone("Cache/Test", "+0100")).expect("transitions");
+        let again = Transitions::cached(&vtimezone("Cache/Test", "+0100")).expect("transitions");
+        assert!(Arc::ptr_eq(&berlin, &again), "the same content is expanded once");
+        let other = Transitions::cached(&vtimezone("Cache/Test", "+0000")).expect("transitions");
+        assert!(!Arc::ptr_eq(&berlin, &other));
+        // 2025-01-15 12:00 UTC, in winter.
+        let january = 1_736_942_400;
+        assert_eq!(berlin.offset_at(january), 3600);
+        assert_eq!(other.offset_at(january), 0);
+    }
 }
