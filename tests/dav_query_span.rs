@@ -7,8 +7,9 @@
 mod common;
 
 use common::dav_client::{DavClient, Reply};
-use pimgate::server::dav::query::calendar;
 use pimgate::server::dav::query::zone::Zone;
+use pimgate::server::dav::query::{calendar, span};
+use pimgate::server::dav::xml::request::CompFilter;
 use pimgate::store::{ObjectStore, TimeSpan};
 use pimgate::universal::CollectionId;
 use reqwest::StatusCode;
@@ -63,6 +64,15 @@ fn objects() -> Vec<(&'static str, String)> {
         one("all-day", "DTSTART;VALUE=DATE:20260104\n"),
         one("at-start", "DTSTART:20260105T000000Z\n"),
         one("at-end", "DTSTART:20260112T000000Z\n"),
+        one("ends-at-start", "DTSTART:20260104T230000Z\nDTEND:20260105T000000Z\n"),
+        one(
+            "duration",
+            "DTSTART;TZID=Europe/Berlin:20260111T230000\nDURATION:PT2H\n",
+        ),
+        one(
+            "unknown-zone",
+            "DTSTART;TZID=Nowhere/Special:20260104T230000\nDTEND;TZID=Nowhere/Special:20260104T233000\n",
+        ),
         (
             "task",
             calendar_object("BEGIN:VTODO\nUID:task\nDTSTAMP:20240101T000000Z\nDUE:20260107T120000Z\nEND:VTODO\n"),
@@ -117,10 +127,10 @@ fn sorted(names: &[&str]) -> Vec<String> {
 
 /// The names the store offers as candidates of the queried week.
 async fn candidates(s: &common::server::TestServer, collection: &str) -> Vec<String> {
-    let window = TimeSpan {
-        start: Some(1_767_571_200), // 2026-01-05T00:00:00Z
-        end: Some(1_768_176_000),   // 2026-01-12T00:00:00Z
-    };
+    let window = TimeSpan::between(
+        Some(1_767_571_200), // 2026-01-05T00:00:00Z
+        Some(1_768_176_000), // 2026-01-12T00:00:00Z
+    );
     let id = CollectionId(format!("alice/calendars/{collection}"));
     let found = s.state.store().objects_meeting(&id, window, None, 1000).await.unwrap();
     found
@@ -129,18 +139,45 @@ async fn candidates(s: &common::server::TestServer, collection: &str) -> Vec<Str
         .collect()
 }
 
+/// The names whose stored span is exact (every object, any range).
+async fn exact_spans(s: &common::server::TestServer, collection: &str) -> Vec<String> {
+    let id = CollectionId(format!("alice/calendars/{collection}"));
+    let found = s
+        .state
+        .store()
+        .spans_meeting(&id, TimeSpan::UNKNOWN, None, 1000)
+        .await
+        .unwrap();
+    let mut names: Vec<String> = found
+        .into_iter()
+        .filter(|(_, span)| span.exact)
+        .map(|(name, _)| name.0.trim_end_matches(".ics").to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 dav_test!(rfc4791_9_9_time_range_prefilter_keeps_exactly_the_matches, |s| {
     let c = DavClient::new(s, "alice").await;
     for (name, body) in objects() {
         let r = c.put(&format!("{CAL}{name}.ics"), "text/calendar", &body).await;
         assert_eq!(r.status, StatusCode::CREATED, "{name}: {}", r.body);
     }
-    let in_utc = sorted(&["inside", "weekly", "moved", "at-start"]);
+    let in_utc = sorted(&["inside", "weekly", "moved", "at-start", "duration"]);
     assert_eq!(exact(&Zone::Utc), in_utc);
     assert_eq!(query(&c, CAL, None).await, in_utc);
     // Read in Los Angeles (UTC-8) the floating and all-day events of the
     // 4th reach into the week.
-    let in_la = sorted(&["inside", "weekly", "moved", "at-start", "floating", "all-day"]);
+    let in_la = sorted(&[
+        "inside",
+        "weekly",
+        "moved",
+        "at-start",
+        "duration",
+        "floating",
+        "all-day",
+        "unknown-zone",
+    ]);
     assert_eq!(exact(&Zone::named("America/Los_Angeles").unwrap()), in_la);
     assert_eq!(query(&c, CAL, Some("America/Los_Angeles")).await, in_la);
 
@@ -154,6 +191,22 @@ dav_test!(rfc4791_9_9_time_range_prefilter_keeps_exactly_the_matches, |s| {
         assert!(offered.iter().any(|n| n == near), "{near} not in {offered:?}");
     }
 
+    // Events with one occurrence the same in every zone are decided on
+    // their spans; the rest are read.
+    let exact = exact_spans(s, "calendar").await;
+    assert_eq!(
+        exact,
+        sorted(&[
+            "inside",
+            "before",
+            "after",
+            "at-start",
+            "at-end",
+            "ends-at-start",
+            "duration"
+        ])
+    );
+
     // A copied calendar keeps the spans, and the same answer.
     let destination = s.url("/dav/calendars/alice/copy/");
     let copied = c
@@ -161,6 +214,7 @@ dav_test!(rfc4791_9_9_time_range_prefilter_keeps_exactly_the_matches, |s| {
         .await;
     assert_eq!(copied.status, StatusCode::CREATED, "{}", copied.body);
     assert_eq!(candidates(s, "copy").await, offered);
+    assert_eq!(exact_spans(s, "copy").await, exact);
     assert_eq!(query(&c, "/dav/calendars/alice/copy/", None).await, in_utc);
 });
 
@@ -181,3 +235,71 @@ dav_test!(rfc4791_9_9_prefilter_reads_candidates_in_pages, |s| {
     assert!(expected.len() > 500);
     assert_eq!(query(&c, CAL, None).await, expected);
 });
+
+/// A calendar-query filter for VEVENTs in [start, end).
+fn sole_filter(start: chrono::DateTime<chrono::Utc>, end: chrono::DateTime<chrono::Utc>) -> CompFilter {
+    let filter = format!(
+        r#"<cal:comp-filter name="VCALENDAR"><cal:comp-filter name="VEVENT"><cal:time-range start="{}" end="{}"/></cal:comp-filter></cal:comp-filter>"#,
+        start.format("%Y%m%dT%H%M%SZ"),
+        end.format("%Y%m%dT%H%M%SZ")
+    );
+    let report = pimgate::server::dav::xml::request::parse_report(
+        format!(r#"<cal:calendar-query {NS}><d:prop/><cal:filter>{filter}</cal:filter></cal:calendar-query>"#).as_bytes(),
+        &Default::default(),
+    )
+    .unwrap();
+    let pimgate::server::dav::xml::request::Report::CalendarQuery { filter, .. } = report else {
+        panic!("a calendar-query")
+    };
+    filter
+}
+
+/// Over every calendar object of the real-world corpus: where the span is
+/// exact, deciding a time-range on the stored span answers like the exact
+/// filter on the record, in UTC and in another floating zone, for ranges
+/// touching each edge.
+#[test]
+fn exact_spans_decide_like_records_over_the_corpus() {
+    use chrono::Duration;
+    let zones = [Zone::Utc, Zone::named("Pacific/Kiritimati").unwrap()];
+    let (mut exact, mut checked) = (0usize, 0usize);
+    for file in common::corpus("ical") {
+        let Ok(records) = pimgate::adapters::ical::parse(&file.bytes()) else { continue };
+        for record in &records {
+            let span = pimgate::server::render::time_span(record);
+            if !span.exact {
+                continue;
+            }
+            exact += 1;
+            let (start, end) = (span.start.unwrap(), span.end.unwrap());
+            let occurrence = span::stored_occurrence(start, end).expect("an exact span has an occurrence");
+            let at = |t: i64| chrono::DateTime::from_timestamp(t, 0).unwrap();
+            let (s, e) = (at(start), at(end));
+            let second = Duration::seconds(1);
+            let ranges = [
+                (s - Duration::hours(1), s),
+                (s - second, s + second),
+                (s, s + second),
+                (e - second, e),
+                (e, e + Duration::hours(1)),
+                (s - Duration::days(2), e + Duration::days(2)),
+                (e + Duration::days(1), e + Duration::days(2)),
+            ];
+            for (from, to) in ranges {
+                let filter = sole_filter(from, to);
+                let range = span::sole_window(&filter).expect("a sole VEVENT time-range");
+                for zone in &zones {
+                    checked += 1;
+                    assert_eq!(
+                        occurrence.overlaps(&range),
+                        calendar::matches(&filter, record, zone),
+                        "{}: {from}..{to} in {zone:?}, span {start}..{end}",
+                        file.name
+                    );
+                }
+            }
+        }
+    }
+    assert!(exact > 50, "only {exact} exact spans in the corpus");
+    assert!(checked > 500);
+}

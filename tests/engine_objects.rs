@@ -411,18 +411,12 @@ async fn a_lease_holds_off_other_writers(s: TestStore) {
 fn span_by_note(record: &pimgate::universal::Record) -> TimeSpan {
     let pushed = record.root.props.iter().any(|p| p.value().as_text() == Some("pushed"));
     let at = if pushed { 30 } else { 10 };
-    TimeSpan {
-        start: Some(at),
-        end: Some(at + 5),
-    }
+    TimeSpan::between(Some(at), Some(at + 5))
 }
 
 /// The names in `id` whose span meets `at`.
 async fn meeting(s: &TestStore, id: &CollectionId, at: i64) -> Vec<String> {
-    let window = TimeSpan {
-        start: Some(at),
-        end: Some(at),
-    };
+    let window = TimeSpan::between(Some(at), Some(at));
     let found = s.store.objects_meeting(id, window, None, 100).await.unwrap();
     found.into_iter().map(|o| o.name.0).collect()
 }

@@ -282,7 +282,7 @@ async fn objects_and_preconditions(s: TestStore) {
 
 fn spanned(write: ObjectWrite, start: Option<i64>, end: Option<i64>) -> ObjectWrite {
     ObjectWrite {
-        span: TimeSpan { start, end },
+        span: TimeSpan::between(start, end),
         ..write
     }
 }
@@ -428,9 +428,26 @@ async fn meeting(store: &pimgate::store::SqlStore, id: &CollectionId, window: Ti
         names.extend(page.iter().map(|o| o.name.0.clone()));
         match page.last() {
             Some(last) if page.len() == limit as usize => after = Some(last.name.clone()),
-            _ => return names,
+            _ => break,
         }
     }
+    // The same candidates from the span index, exact spans marked (only "a").
+    let mut spans = Vec::new();
+    let mut after: Option<ObjectName> = None;
+    loop {
+        let page = store.spans_meeting(id, window, after.as_ref(), limit).await.unwrap();
+        assert!(page.len() <= limit as usize);
+        for (name, span) in &page {
+            assert_eq!(span.exact, name.as_str() == "a", "{name:?}: {span:?}");
+        }
+        spans.extend(page.iter().map(|(name, _)| name.0.clone()));
+        match page.last() {
+            Some((last, _)) if page.len() == limit as usize => after = Some(last.clone()),
+            _ => break,
+        }
+    }
+    assert_eq!(spans, names, "spans_meeting and objects_meeting agree");
+    names
 }
 
 /// Spans are stored by every write path (a single commit, a batch, a
@@ -439,7 +456,13 @@ async fn objects_meeting_a_window_by_span(s: TestStore) {
     let id = setup(&s).await;
     let store = &s.store;
     store
-        .commit(spanned(create(&id, "a", "a", "ta"), Some(100), Some(200)))
+        .commit(ObjectWrite {
+            span: TimeSpan {
+                exact: true,
+                ..TimeSpan::between(Some(100), Some(200))
+            },
+            ..create(&id, "a", "a", "ta")
+        })
         .await
         .unwrap();
     store
@@ -468,9 +491,15 @@ async fn objects_meeting_a_window_by_span(s: TestStore) {
         .await
         .unwrap();
 
-    let span = |start: Option<i64>, end: Option<i64>| TimeSpan { start, end };
+    let span = TimeSpan::between;
     let stored = [
-        ("a", span(Some(100), Some(200))),
+        (
+            "a",
+            TimeSpan {
+                exact: true,
+                ..span(Some(100), Some(200))
+            },
+        ),
         ("b", span(Some(300), None)),
         ("c", TimeSpan::UNKNOWN),
         ("e", span(Some(10), Some(20))),

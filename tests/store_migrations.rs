@@ -331,10 +331,7 @@ const MEETING_2020: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN
 /// The objects of the `work` calendar a 2026 time range reads.
 async fn candidates_in_2026(store: &SqlStore) -> Vec<String> {
     let work = CollectionId("alice/calendars/work".into());
-    let window = TimeSpan {
-        start: Some(1_767_225_600),
-        end: Some(1_798_761_600),
-    };
+    let window = TimeSpan::between(Some(1_767_225_600), Some(1_798_761_600));
     let found = store.objects_meeting(&work, window, None, 10).await.unwrap();
     found.into_iter().map(|o| o.name.0).collect()
 }

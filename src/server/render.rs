@@ -8,16 +8,22 @@
 use crate::adapters::{ical, vcard};
 use crate::engine::ObjectRenderer;
 use crate::server::dav::query::search;
-use crate::server::dav::query::span::event_span;
+use crate::server::dav::query::span::{event_span, exact_occurrence};
 use crate::store::TimeSpan;
 use crate::universal::{ObjectName, Record};
 
 /// The [`TimeSpan`] the store keeps for `record` (the engine's
 /// [`SpanOf`](crate::engine::SpanOf)): its VEVENTs' span, in seconds.
 pub fn time_span(record: &Record) -> TimeSpan {
-    event_span(record).map_or(TimeSpan::UNKNOWN, |span| TimeSpan {
-        start: Some(span.start.timestamp()),
-        end: span.end.map(|end| end.timestamp()),
+    if let Some((start, end)) = exact_occurrence(record).and_then(|o| o.bounds()) {
+        return TimeSpan {
+            start: Some(start.timestamp()),
+            end: Some(end.timestamp()),
+            exact: true,
+        };
+    }
+    event_span(record).map_or(TimeSpan::UNKNOWN, |span| {
+        TimeSpan::between(Some(span.start.timestamp()), span.end.map(|end| end.timestamp()))
     })
 }
 

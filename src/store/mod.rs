@@ -91,6 +91,20 @@ pub trait ObjectStore {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<StoredObject>, StoreError>> + Send;
 
+    /// The names and spans of the live objects [`objects_meeting`]
+    /// would return, read from the span index alone: a query decides the
+    /// objects whose span is exact ([`TimeSpan::exact`]) without reading
+    /// them.
+    ///
+    /// [`objects_meeting`]: ObjectStore::objects_meeting
+    fn spans_meeting(
+        &self,
+        collection: &CollectionId,
+        window: TimeSpan,
+        after: Option<&ObjectName>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<(ObjectName, TimeSpan)>, StoreError>> + Send;
+
     /// Up to `limit` live objects with names after `after`, ordered by
     /// name, whose [`ObjectWrite::search_text`] contains at least one of
     /// `needles` (exact substring): the candidates of a text-match query,

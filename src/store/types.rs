@@ -298,11 +298,29 @@ pub struct ObjectWrite {
 pub struct TimeSpan {
     pub start: Option<i64>,
     pub end: Option<i64>,
+    /// The object's one occurrence is exactly this span (both bounds
+    /// known): from `start` to `end`, or the instant `start` when they are
+    /// equal. The caller says what that means for a range; the store keeps
+    /// it beside the span.
+    pub exact: bool,
 }
 
 impl TimeSpan {
     /// Not known: the object is a candidate for every range.
-    pub const UNKNOWN: TimeSpan = TimeSpan { start: None, end: None };
+    pub const UNKNOWN: TimeSpan = TimeSpan {
+        start: None,
+        end: None,
+        exact: false,
+    };
+
+    /// A window (or a hull) from `start` to `end`.
+    pub const fn between(start: Option<i64>, end: Option<i64>) -> TimeSpan {
+        TimeSpan {
+            start,
+            end,
+            exact: false,
+        }
+    }
 
     /// Whether the two share an instant (edges included, open bounds reach everything).
     pub fn meets(&self, other: &TimeSpan) -> bool {

@@ -20,7 +20,7 @@ use super::{IN_CHUNK, rows};
 use crate::store::{Expected, ObjectWrite, StoreError};
 use crate::universal::{ObjectName, Op, Seq, Version};
 
-/// Rows per multi-row insert: 11 parameters each for the log, 16 for the
+/// Rows per multi-row insert: 11 parameters each for the log, 17 for the
 /// objects, under SQLite's historical limit of 999 bound parameters.
 const ROW_CHUNK: usize = 20;
 
@@ -365,7 +365,7 @@ async fn upsert_objects(
     for part in rows.chunks(chunk) {
         let sql = format!(
             "INSERT INTO objects ({UPSERT_COLUMNS}) VALUES {} {UPSERT_CONFLICT}",
-            value_rows(part.len(), 16)
+            value_rows(part.len(), 17)
         );
         let mut query = sqlx::query(&sql);
         for (write, seq) in part {
@@ -387,6 +387,7 @@ async fn upsert_objects(
                 .bind(t.at.0)
                 .bind(write.span.start)
                 .bind(write.span.end)
+                .bind(i64::from(write.span.exact))
                 .bind(write.search_text.as_deref());
         }
         query.execute(&mut **tx).await?;

@@ -189,6 +189,57 @@ impl ObjectStore for SqlStore {
         rows.iter().map(rows::object).collect()
     }
 
+    async fn spans_meeting(
+        &self,
+        collection: &CollectionId,
+        window: TimeSpan,
+        after: Option<&ObjectName>,
+        limit: u32,
+    ) -> Result<Vec<(ObjectName, TimeSpan)>, StoreError> {
+        // One aggregated row (see `list_objects_after`), from the span index.
+        let aggregate = match self.backend() {
+            Backend::Sqlite => "json_group_array(json_array(name, span_start, span_end, span_exact))",
+            Backend::Postgres => {
+                "json_agg(json_build_array(name, span_start, span_end, span_exact) ORDER BY name)::text"
+            }
+        };
+        let sql = format!(
+            "SELECT {aggregate} AS page FROM (SELECT name, span_start, span_end, span_exact FROM objects {} \
+             WHERE collection_id = $1 AND deleted = 0 AND name > $2 \
+             AND (span_start IS NULL OR span_start <= $3) AND (span_end IS NULL OR span_end >= $4) \
+             ORDER BY name LIMIT $5) AS found",
+            match self.backend() {
+                // The covering index (SQLite has no statistics to prefer it).
+                Backend::Sqlite => "INDEXED BY objects_span",
+                Backend::Postgres => "",
+            }
+        );
+        let page: Option<String> = sqlx::query(&sql)
+            .bind(collection.as_str())
+            .bind(after.map_or("", ObjectName::as_str))
+            .bind(window.end.unwrap_or(i64::MAX))
+            .bind(window.start.unwrap_or(i64::MIN))
+            .bind(i64::from(limit))
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("page")?;
+        let Some(page) = page else { return Ok(Vec::new()) };
+        type Member = (String, Option<i64>, Option<i64>, Option<i64>);
+        let mut found: Vec<Member> =
+            serde_json::from_str(&page).map_err(|e| StoreError::Corrupt(format!("spans: {e}")))?;
+        if self.backend() == Backend::Sqlite {
+            // As in `summary_page`: in order already, one pass.
+            found.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        }
+        Ok(found
+            .into_iter()
+            .map(|(name, start, end, exact)| {
+                let exact = exact.unwrap_or(0) != 0 && start.is_some() && end.is_some();
+                (ObjectName(name), TimeSpan { start, end, exact })
+            })
+            .collect())
+    }
+
     async fn objects_containing(
         &self,
         collection: &CollectionId,
@@ -526,7 +577,7 @@ pub(super) async fn lock_collection(
 
 /// The columns an object write sets, in the order both upserts bind them.
 pub(super) const UPSERT_COLUMNS: &str = "collection_id, name, uid, version, etag, format, original, record, deleted, \
-     modified_seq, modified_at, size, created_at, span_start, span_end, search_text";
+     modified_seq, modified_at, size, created_at, span_start, span_end, span_exact, search_text";
 
 /// What an object write over an existing row does: a new row, or one
 /// replacing a tombstone, is created now; an update or a delete keeps its
@@ -535,7 +586,7 @@ pub(super) const UPSERT_CONFLICT: &str = "ON CONFLICT (collection_id, name) DO U
      version = excluded.version, etag = excluded.etag, format = excluded.format, original = excluded.original, \
      record = excluded.record, deleted = excluded.deleted, modified_seq = excluded.modified_seq, \
      modified_at = excluded.modified_at, size = excluded.size, span_start = excluded.span_start, \
-     span_end = excluded.span_end, search_text = excluded.search_text, \
+     span_end = excluded.span_end, span_exact = excluded.span_exact, search_text = excluded.search_text, \
      created_at = CASE WHEN objects.deleted <> 0 THEN excluded.created_at ELSE objects.created_at END";
 
 /// One object write inside a transaction whose collection is locked:
@@ -582,7 +633,7 @@ pub(super) async fn write_object(tx: &mut Transaction<'_, Any>, write: &ObjectWr
 
     let record = serde_json::to_string(&write.record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     sqlx::query(&format!(
-        "INSERT INTO objects ({UPSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $13, $14, $15) \
+        "INSERT INTO objects ({UPSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $13, $14, $15, $16) \
          {UPSERT_CONFLICT}"
     ))
     .bind(collection)
@@ -599,6 +650,7 @@ pub(super) async fn write_object(tx: &mut Transaction<'_, Any>, write: &ObjectWr
     .bind(write.original.len() as i64)
     .bind(write.span.start)
     .bind(write.span.end)
+    .bind(i64::from(write.span.exact))
     .bind(write.search_text.as_deref())
     .execute(&mut **tx)
     .await?;

@@ -24,7 +24,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::overlap::Shape;
+use super::overlap::{Shape, Span};
 use super::recur::{occurrences, truncated_at};
 use super::zone::{Moment, Zone, Zones, naive_of, tzid};
 use super::{Limits, Range};
@@ -77,6 +77,62 @@ pub fn event_span(record: &Record) -> Option<EventSpan> {
         start: start.checked_sub_signed(MARGIN).unwrap_or(DateTime::<Utc>::MIN_UTC),
         end: (!hull.endless).then(|| end.checked_add_signed(MARGIN).unwrap_or(DateTime::<Utc>::MAX_UTC)),
     })
+}
+
+/// The one occurrence of `record`, exactly, when a VEVENT time-range can
+/// be decided on it alone (docs/decisions.md D14): a single VEVENT without
+/// RRULE, RDATE, EXDATE or RECURRENCE-ID (beside VTIMEZONEs only), whose
+/// span is the same under any floating zone (no floating or all-day time,
+/// no unknown TZID), and is an interval of positive length or an instant
+/// — the two shapes a stored span tells apart ([`stored_occurrence`]).
+pub fn exact_occurrence(record: &Record) -> Option<Span> {
+    let root = &record.root;
+    if root.name() != &ComponentName::VCalendar {
+        return None;
+    }
+    let mut events = root.children.iter().filter(|c| c.name() == &ComponentName::VEvent);
+    let (event, None) = (events.next()?, events.next()) else {
+        return None;
+    };
+    let alone = |c: &Component| matches!(c.name(), ComponentName::VEvent | ComponentName::VTimezone);
+    let repeats = [
+        PropName::RRule,
+        PropName::RDate,
+        PropName::ExDate,
+        PropName::RecurrenceId,
+    ];
+    if !root.children.iter().all(alone) || repeats.iter().any(|name| event.prop(name).is_some()) {
+        return None;
+    }
+    // Read with floating times in UTC and in UTC+14: a span that moves is
+    // not the same in every query's floating zone.
+    let span_in = |floating: Zone| {
+        let zones = Zones::of(record, &floating);
+        Shape::of(event, &zones).span(&zones.floating)
+    };
+    let span = span_in(Zone::Utc);
+    if span != span_in(Zone::Iana(chrono_tz::Etc::GMTMinus14)) {
+        return None;
+    }
+    match span {
+        Span::Interval { start, end } if start < end => Some(span),
+        Span::Instant(_) => Some(span),
+        _ => None,
+    }
+}
+
+/// The occurrence a stored exact span stands for ([`exact_occurrence`]
+/// wrote it): an instant when its bounds are equal, else an interval.
+pub fn stored_occurrence(start: i64, end: i64) -> Option<Span> {
+    let at = |t: i64| DateTime::from_timestamp(t, 0);
+    match start.cmp(&end) {
+        std::cmp::Ordering::Equal => Some(Span::Instant(at(start)?)),
+        std::cmp::Ordering::Less => Some(Span::Interval {
+            start: at(start)?,
+            end: at(end)?,
+        }),
+        std::cmp::Ordering::Greater => None,
+    }
 }
 
 /// The smallest interval holding every occurrence seen so far.
@@ -197,6 +253,23 @@ pub fn query_window(filter: &CompFilter) -> Option<Range> {
         .iter()
         .filter(|f| f.name == ComponentName::VEvent && !f.is_not_defined)
         .find_map(|f| f.time_range.as_ref().map(Range::from))
+}
+
+/// The range of a filter that asks for nothing but a VEVENT occurrence in
+/// it — VCALENDAR holding one VEVENT comp-filter with a time-range and no
+/// other test — which an exact span decides on its own.
+pub fn sole_window(filter: &CompFilter) -> Option<Range> {
+    let plain = |f: &CompFilter| !f.is_not_defined && f.prop_filters.is_empty();
+    if filter.name != ComponentName::VCalendar || !plain(filter) || filter.time_range.is_some() {
+        return None;
+    }
+    let [event] = filter.comp_filters.as_slice() else {
+        return None;
+    };
+    if event.name != ComponentName::VEvent || !plain(event) || !event.comp_filters.is_empty() {
+        return None;
+    }
+    event.time_range.as_ref().map(Range::from)
 }
 
 #[cfg(test)]

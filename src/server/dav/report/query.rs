@@ -78,14 +78,103 @@ pub fn calendar(
     check_collations_comp(&filter, DataKind::Calendar)?;
     let options = Options::floating_in(floating);
     let data = DataWant::in_props(&props, None, calendar_data, options.clone());
-    let members = semantics::span::query_window(&filter).map_or(Members::All, |range| {
-        Members::Meeting(TimeSpan {
-            start: range.start.map(|t| t.timestamp()),
-            end: range.end.map(|t| t.timestamp()),
-        })
-    });
+    let window = |range: semantics::Range| {
+        TimeSpan::between(range.start.map(|t| t.timestamp()), range.end.map(|t| t.timestamp()))
+    };
+    if let Some(range) = semantics::span::sole_window(&filter) {
+        let keep = move |record: &Record| semantics::calendar::matches_with(&filter, record, &options);
+        return Ok(decided_on_spans(ctx, reached, props, range, window(range), keep, data));
+    }
+    let members = semantics::span::query_window(&filter).map_or(Members::All, |range| Members::Meeting(window(range)));
     let keep = move |record: &Record| semantics::calendar::matches_with(&filter, record, &options);
     Ok(run(ctx, reached, props, None, members, keep, data))
+}
+
+/// A calendar-query for VEVENT occurrences in `range` and nothing else
+/// ([`semantics::span::sole_window`]): the candidates come from the span
+/// index, an object with an exact span is decided on it
+/// ([`semantics::span::stored_occurrence`]), the others by `keep` on their
+/// records, and only the matches are read, like a multiget's members.
+fn decided_on_spans<K>(
+    ctx: &Ctx,
+    reached: Reached,
+    props: PropFind,
+    range: semantics::Range,
+    window: TimeSpan,
+    keep: K,
+    data: Option<DataWant>,
+) -> Response
+where
+    K: Fn(&Record) -> bool + Send + Sync + 'static,
+{
+    let store = ctx.store().clone();
+    let user = ctx.user.clone();
+    let limits = ctx.limits().clone();
+    reply::stream(move |mut sink: Sink| async move {
+        let pctx = PropContext {
+            user: &user,
+            limits: &limits,
+        };
+        let space = match report_locks(&store, &reached, &props).await {
+            Ok(space) => space,
+            Err(error) => return sink.fail(&error).await,
+        };
+        let id = &reached.collection.id;
+        let mut after: Option<ObjectName> = None;
+        loop {
+            let page = match store.spans_meeting(id, window, after.as_ref(), CHUNK as u32).await {
+                Ok(page) => page,
+                Err(error) => return sink.fail(&error).await,
+            };
+            let next = page
+                .last()
+                .map(|(name, _)| name.clone())
+                .filter(|_| page.len() == CHUNK);
+            let verdicts: Vec<(ObjectName, Option<bool>)> = page
+                .into_iter()
+                .map(|(name, span)| {
+                    let exact = match (span.exact, span.start, span.end) {
+                        (true, Some(start), Some(end)) => semantics::span::stored_occurrence(start, end),
+                        _ => None,
+                    };
+                    (name, exact.map(|occurrence| occurrence.overlaps(&range)))
+                })
+                .collect();
+            let names = match decide_the_rest(&store, id, verdicts, &keep).await {
+                Ok(names) => names,
+                Err(error) => return sink.fail(&error).await,
+            };
+            let members = names
+                .iter()
+                .map(|name| (reached.object_href(name), Some(name.clone())))
+                .collect();
+            let responses = member_responses(
+                &store,
+                &pctx,
+                &reached,
+                space.as_deref(),
+                &props,
+                data.as_ref(),
+                members,
+            )
+            .await;
+            match responses {
+                Ok(mut responses) => {
+                    // A member deleted since its span was read is no match.
+                    responses.retain(|r| !matches!(r.body, ResponseBody::Status(Status::NOT_FOUND)));
+                    if sink.push_all(&responses).await.is_err() {
+                        return;
+                    }
+                }
+                Err(error) => return sink.fail(&error).await,
+            }
+            match next {
+                Some(name) => after = Some(name),
+                None => break,
+            }
+        }
+        let _ = sink.finish(None).await;
+    })
 }
 
 /// An addressbook-query [`semantics::search::decidable`] on search texts:
@@ -187,13 +276,27 @@ async fn matching_names(
     filter: &CardFilter,
     page: Vec<(ObjectName, Option<String>)>,
 ) -> Result<Vec<ObjectName>, StoreError> {
-    let verdicts: Vec<(ObjectName, Option<bool>)> = page
+    let verdicts = page
         .into_iter()
         .map(|(name, text)| {
             let verdict = text.and_then(|text| semantics::search::matches(filter, &text));
             (name, verdict)
         })
         .collect();
+    decide_the_rest(store, collection, verdicts, |record| {
+        semantics::card::matches(filter, record)
+    })
+    .await
+}
+
+/// The names, in order, whose verdict is a match, the undecided ones
+/// (`None`) read and decided by `keep` on their records.
+async fn decide_the_rest(
+    store: &SqlStore,
+    collection: &CollectionId,
+    verdicts: Vec<(ObjectName, Option<bool>)>,
+    keep: impl Fn(&Record) -> bool,
+) -> Result<Vec<ObjectName>, StoreError> {
     let undecided: Vec<ObjectName> = verdicts
         .iter()
         .filter(|(_, verdict)| verdict.is_none())
@@ -207,7 +310,7 @@ async fn matching_names(
             .into_iter()
             .filter(|o| !o.deleted)
             .map(|o| {
-                let matches = semantics::card::matches(filter, &o.record);
+                let matches = keep(&o.record);
                 (o.name, matches)
             })
             .collect(),
