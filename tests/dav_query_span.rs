@@ -244,7 +244,8 @@ fn sole_filter(start: chrono::DateTime<chrono::Utc>, end: chrono::DateTime<chron
         end.format("%Y%m%dT%H%M%SZ")
     );
     let report = pimgate::server::dav::xml::request::parse_report(
-        format!(r#"<cal:calendar-query {NS}><d:prop/><cal:filter>{filter}</cal:filter></cal:calendar-query>"#).as_bytes(),
+        format!(r#"<cal:calendar-query {NS}><d:prop/><cal:filter>{filter}</cal:filter></cal:calendar-query>"#)
+            .as_bytes(),
         &Default::default(),
     )
     .unwrap();
@@ -264,7 +265,9 @@ fn exact_spans_decide_like_records_over_the_corpus() {
     let zones = [Zone::Utc, Zone::named("Pacific/Kiritimati").unwrap()];
     let (mut exact, mut checked) = (0usize, 0usize);
     for file in common::corpus("ical") {
-        let Ok(records) = pimgate::adapters::ical::parse(&file.bytes()) else { continue };
+        let Ok(records) = pimgate::adapters::ical::parse(&file.bytes()) else {
+            continue;
+        };
         for record in &records {
             let span = pimgate::server::render::time_span(record);
             if !span.exact {

@@ -82,6 +82,10 @@ impl SqlStore {
         let max = if backend == Backend::Sqlite { 4 } else { 10 };
         let pool = AnyPoolOptions::new()
             .max_connections(max)
+            // An SQLite connection lives in this process and cannot drop
+            // away; the ping before each acquire cost a round trip to its
+            // worker thread per statement. A PostgreSQL one can.
+            .test_before_acquire(backend == Backend::Postgres)
             .acquire_timeout(Duration::from_secs(30))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
