@@ -107,8 +107,8 @@ impl ObjectStore for SqlStore {
                 // UTF-8 text as a rule, and a page where one is not (or where
                 // a length disagrees) is read again row by row, as bytes.
                 let sql = format!(
-                    "SELECT CAST(json_group_array(json_array(name, uid, version, etag, format, size, modified_seq, \
-                     modified_at, created_at, length(original), CAST(original AS TEXT))) AS BLOB) AS page \
+                    "SELECT CAST(json_group_array(json_array(json_array(name, uid, version, etag, format, size, \
+                     modified_seq, modified_at, created_at), length(original), CAST(original AS TEXT))) AS BLOB) AS page \
                      FROM objects WHERE collection_id = $1 AND deleted = 0 AND name IN ({in_list})"
                 );
                 let mut query = sqlx::query(&sql).bind(collection.as_str());
@@ -417,30 +417,32 @@ fn summary_aggregate(backend: Backend) -> &'static str {
 /// The summaries a [`summary_aggregate`] returned (none: NULL).
 fn summary_page(page: Option<String>, backend: Backend) -> Result<Vec<ObjectSummary>, StoreError> {
     let Some(page) = page else { return Ok(Vec::new()) };
-    type Member = (String, String, i64, String, String, i64, i64, i64, i64);
-    let mut members: Vec<Member> =
+    let mut members: Vec<SummaryColumns> =
         serde_json::from_str(&page).map_err(|e| StoreError::Corrupt(format!("member listing: {e}")))?;
     if backend == Backend::Sqlite {
         // SQLite's names compare as bytes, like Rust's; the subquery's order
         // makes this one pass. (PostgreSQL orders by its collation, in SQL.)
         members.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     }
-    Ok(members
-        .into_iter()
-        .map(
-            |(name, uid, version, etag, format, size, modified_seq, modified_at, created_at)| ObjectSummary {
-                name: ObjectName(name),
-                uid: Uid(uid),
-                version: Version(version as u64),
-                etag: ETag(etag),
-                content_type: format,
-                size: size as u64,
-                modified_seq: Seq(modified_seq),
-                modified_at: Timestamp(modified_at),
-                created_at: Some(Timestamp(created_at)),
-            },
-        )
-        .collect())
+    Ok(members.into_iter().map(summary_of).collect())
+}
+
+/// The [`SUMMARY_COLUMNS`] of one row as a JSON array reads them.
+type SummaryColumns = (String, String, i64, String, String, i64, i64, i64, i64);
+
+fn summary_of(columns: SummaryColumns) -> ObjectSummary {
+    let (name, uid, version, etag, format, size, modified_seq, modified_at, created_at) = columns;
+    ObjectSummary {
+        name: ObjectName(name),
+        uid: Uid(uid),
+        version: Version(version as u64),
+        etag: ETag(etag),
+        content_type: format,
+        size: size as u64,
+        modified_seq: Seq(modified_seq),
+        modified_at: Timestamp(modified_at),
+        created_at: Some(Timestamp(created_at)),
+    }
 }
 
 /// The bodies of one aggregated page (none: NULL); `None` when a body did
@@ -450,31 +452,18 @@ fn body_page(page: Option<Vec<u8>>) -> Result<Option<Vec<StoredBody>>, StoreErro
     let Ok(page) = String::from_utf8(page) else {
         return Ok(None);
     };
-    type Member = (String, String, i64, String, String, i64, i64, i64, i64, i64, String);
-    let members: Vec<Member> =
+    let members: Vec<(SummaryColumns, i64, String)> =
         serde_json::from_str(&page).map_err(|e| StoreError::Corrupt(format!("member bodies: {e}")))?;
-    if members.iter().any(|m| m.10.len() as i64 != m.9) {
+    if members.iter().any(|(_, length, body)| body.len() as i64 != *length) {
         return Ok(None);
     }
     Ok(Some(
         members
             .into_iter()
-            .map(
-                |(name, uid, version, etag, format, size, modified_seq, modified_at, created_at, _, body)| StoredBody {
-                    summary: ObjectSummary {
-                        name: ObjectName(name),
-                        uid: Uid(uid),
-                        version: Version(version as u64),
-                        etag: ETag(etag),
-                        content_type: format,
-                        size: size as u64,
-                        modified_seq: Seq(modified_seq),
-                        modified_at: Timestamp(modified_at),
-                        created_at: Some(Timestamp(created_at)),
-                    },
-                    original: body.into_bytes(),
-                },
-            )
+            .map(|(columns, _, body)| StoredBody {
+                summary: summary_of(columns),
+                original: body.into_bytes(),
+            })
             .collect(),
     ))
 }

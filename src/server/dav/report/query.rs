@@ -21,6 +21,7 @@
 //!   `calendar-timezone` (§7.3), else UTC.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::response::Response;
 
@@ -94,7 +95,7 @@ pub fn calendar(
 /// ([`semantics::span::sole_window`]): the candidates come from the span
 /// index, an object with an exact span is decided on it
 /// ([`semantics::span::stored_occurrence`]), the others by `keep` on their
-/// records, and only the matches are read, like a multiget's members.
+/// records.
 fn decided_on_spans<K>(
     ctx: &Ctx,
     reached: Reached,
@@ -105,6 +106,77 @@ fn decided_on_spans<K>(
     data: Option<DataWant>,
 ) -> Response
 where
+    K: Fn(&Record) -> bool + Send + Sync + 'static,
+{
+    let page = move |store: SqlStore, collection: CollectionId, after: Option<ObjectName>| async move {
+        let found = store
+            .spans_meeting(&collection, window, after.as_ref(), CHUNK as u32)
+            .await?;
+        Ok(found
+            .into_iter()
+            .map(|(name, span)| {
+                let exact = match (span.exact, span.start, span.end) {
+                    (true, Some(start), Some(end)) => semantics::span::stored_occurrence(start, end),
+                    _ => None,
+                };
+                (name, exact.map(|occurrence| occurrence.overlaps(&range)))
+            })
+            .collect())
+    };
+    stream_decided(ctx, reached, props, None, data, page, keep)
+}
+
+/// An addressbook-query [`semantics::search::decidable`] on search texts:
+/// the candidates come from the search-text index, each decided on its
+/// text, and on its record where the text cannot tell (none, or a value it
+/// leaves out).
+fn decided_on_search_texts(
+    ctx: &Ctx,
+    reached: Reached,
+    props: PropFind,
+    limit: Option<u32>,
+    filter: CardFilter,
+    data: Option<DataWant>,
+) -> Response {
+    let needles = semantics::card::search_needles(&filter);
+    let filter = Arc::new(filter);
+    let on_texts = Arc::clone(&filter);
+    let page = move |store: SqlStore, collection: CollectionId, after: Option<ObjectName>| {
+        let (needles, filter) = (needles.clone(), Arc::clone(&on_texts));
+        async move {
+            let found = store
+                .search_texts(&collection, needles.as_deref(), after.as_ref(), CHUNK as u32)
+                .await?;
+            Ok(found
+                .into_iter()
+                .map(|(name, text)| {
+                    let verdict = text.and_then(|text| semantics::search::matches(&filter, &text));
+                    (name, verdict)
+                })
+                .collect())
+        }
+    };
+    let keep = move |record: &Record| semantics::card::matches(&filter, record);
+    stream_decided(ctx, reached, props, limit, data, page, keep)
+}
+
+/// Streams a query whose candidates come in pages of names, each with its
+/// verdict when the index decided it (`page`, [`CHUNK`] names after the
+/// one given); the undecided are read and decided by `keep` on their
+/// records. Only the matches are read for the answer, like a multiget's
+/// members, at most `limit` of them.
+fn stream_decided<P, Fut, K>(
+    ctx: &Ctx,
+    reached: Reached,
+    props: PropFind,
+    limit: Option<u32>,
+    data: Option<DataWant>,
+    page: P,
+    keep: K,
+) -> Response
+where
+    P: Fn(SqlStore, CollectionId, Option<ObjectName>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Vec<(ObjectName, Option<bool>)>, StoreError>> + Send,
     K: Fn(&Record) -> bool + Send + Sync + 'static,
 {
     let store = ctx.store().clone();
@@ -120,105 +192,19 @@ where
             Err(error) => return sink.fail(&error).await,
         };
         let id = &reached.collection.id;
-        let mut after: Option<ObjectName> = None;
-        loop {
-            let page = match store.spans_meeting(id, window, after.as_ref(), CHUNK as u32).await {
-                Ok(page) => page,
-                Err(error) => return sink.fail(&error).await,
-            };
-            let next = page
-                .last()
-                .map(|(name, _)| name.clone())
-                .filter(|_| page.len() == CHUNK);
-            let verdicts: Vec<(ObjectName, Option<bool>)> = page
-                .into_iter()
-                .map(|(name, span)| {
-                    let exact = match (span.exact, span.start, span.end) {
-                        (true, Some(start), Some(end)) => semantics::span::stored_occurrence(start, end),
-                        _ => None,
-                    };
-                    (name, exact.map(|occurrence| occurrence.overlaps(&range)))
-                })
-                .collect();
-            let names = match decide_the_rest(&store, id, verdicts, &keep).await {
-                Ok(names) => names,
-                Err(error) => return sink.fail(&error).await,
-            };
-            let members = names
-                .iter()
-                .map(|name| (reached.object_href(name), Some(name.clone())))
-                .collect();
-            let responses = member_responses(
-                &store,
-                &pctx,
-                &reached,
-                space.as_deref(),
-                &props,
-                data.as_ref(),
-                members,
-            )
-            .await;
-            match responses {
-                Ok(mut responses) => {
-                    // A member deleted since its span was read is no match.
-                    responses.retain(|r| !matches!(r.body, ResponseBody::Status(Status::NOT_FOUND)));
-                    if sink.push_all(&responses).await.is_err() {
-                        return;
-                    }
-                }
-                Err(error) => return sink.fail(&error).await,
-            }
-            match next {
-                Some(name) => after = Some(name),
-                None => break,
-            }
-        }
-        let _ = sink.finish(None).await;
-    })
-}
-
-/// An addressbook-query [`semantics::search::decidable`] on search texts:
-/// the matching names are decided on the texts read from an index (a card
-/// without one is decoded), and only the matches are read, like a
-/// multiget's members, with the properties and data asked for.
-fn decided_on_search_texts(
-    ctx: &Ctx,
-    reached: Reached,
-    props: PropFind,
-    limit: Option<u32>,
-    filter: CardFilter,
-    data: Option<DataWant>,
-) -> Response {
-    let store = ctx.store().clone();
-    let user = ctx.user.clone();
-    let limits = ctx.limits().clone();
-    let needles = semantics::card::search_needles(&filter);
-    reply::stream(move |mut sink: Sink| async move {
-        let pctx = PropContext {
-            user: &user,
-            limits: &limits,
-        };
-        let space = match report_locks(&store, &reached, &props).await {
-            Ok(space) => space,
-            Err(error) => return sink.fail(&error).await,
-        };
-        let id = &reached.collection.id;
         let max = limit.map_or(usize::MAX, |n| n as usize);
         let mut matched = 0usize;
         let mut after: Option<ObjectName> = None;
         loop {
-            let page = match store
-                .search_texts(id, needles.as_deref(), after.as_ref(), CHUNK as u32)
-                .await
-            {
-                Ok(page) => page,
+            let verdicts = match page(store.clone(), id.clone(), after.clone()).await {
+                Ok(verdicts) => verdicts,
                 Err(error) => return sink.fail(&error).await,
             };
-            let next = page
+            let next = verdicts
                 .last()
                 .map(|(name, _)| name.clone())
-                .filter(|_| page.len() == CHUNK);
-            let names = match matching_names(&store, id, &filter, page).await {
+                .filter(|_| verdicts.len() == CHUNK);
+            let names = match decide_the_rest(&store, id, verdicts, &keep).await {
                 Ok(names) => names,
                 Err(error) => return sink.fail(&error).await,
             };
@@ -239,11 +225,10 @@ fn decided_on_search_texts(
                 members,
             )
             .await;
-            // A member deleted since its text was read is no match.
-            let gone = |r: &DavResponse| matches!(r.body, ResponseBody::Status(Status::NOT_FOUND));
             match responses {
                 Ok(mut responses) => {
-                    responses.retain(|r| !gone(r));
+                    // A member deleted since its candidacy was read is no match.
+                    responses.retain(|r| !matches!(r.body, ResponseBody::Status(Status::NOT_FOUND)));
                     if sink.push_all(&responses).await.is_err() {
                         return;
                     }
@@ -265,28 +250,6 @@ fn decided_on_search_texts(
         }
         let _ = sink.finish(None).await;
     })
-}
-
-/// The names, in order, of the page's cards that match `filter`: decided
-/// on their search texts, and on their records where the text cannot tell
-/// (none, or a value it leaves out).
-async fn matching_names(
-    store: &SqlStore,
-    collection: &CollectionId,
-    filter: &CardFilter,
-    page: Vec<(ObjectName, Option<String>)>,
-) -> Result<Vec<ObjectName>, StoreError> {
-    let verdicts = page
-        .into_iter()
-        .map(|(name, text)| {
-            let verdict = text.and_then(|text| semantics::search::matches(filter, &text));
-            (name, verdict)
-        })
-        .collect();
-    decide_the_rest(store, collection, verdicts, |record| {
-        semantics::card::matches(filter, record)
-    })
-    .await
 }
 
 /// The names, in order, whose verdict is a match, the undecided ones
