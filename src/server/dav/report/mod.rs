@@ -20,6 +20,7 @@ use std::collections::HashMap;
 
 use axum::response::Response;
 
+use crate::config::Limits;
 use crate::server::accounts::now;
 use crate::server::error::ServerError;
 use crate::store::{Access, ObjectStore, ObjectSummary, SqlStore, StoreError, StoredObject};
@@ -29,6 +30,7 @@ use super::Ctx;
 use super::locks::{self, Lock};
 use super::propfind::{self, discovery};
 use super::props::{PropContext, Subject};
+use super::reply::{self, Sink};
 use super::resource::{self, Reached, Target};
 use super::xml::request::{PropFind, Report, parse_report};
 use super::xml::response::{Precondition, Response as DavResponse, ResponseBody, Status};
@@ -137,6 +139,73 @@ pub fn summary_of(object: &StoredObject) -> ObjectSummary {
         modified_at: object.modified_at,
         created_at: Some(object.created_at),
     }
+}
+
+/// What a streamed report works with on its own task: the store, the
+/// collection reached, the properties asked for and their locks (when
+/// `lockdiscovery` is among them), for the requesting user.
+pub struct Scope {
+    pub store: SqlStore,
+    pub reached: Reached,
+    pub props: PropFind,
+    pub space: Option<Vec<Lock>>,
+    user: String,
+    limits: Limits,
+}
+
+impl Scope {
+    pub fn pctx(&self) -> PropContext<'_> {
+        PropContext {
+            user: &self.user,
+            limits: &self.limits,
+        }
+    }
+
+    /// [`member_responses`] in this scope.
+    pub async fn member_responses(
+        &self,
+        data: Option<&DataWant>,
+        members: Vec<(Href, Option<ObjectName>)>,
+    ) -> Result<Vec<DavResponse>, StoreError> {
+        let pctx = self.pctx();
+        member_responses(
+            &self.store,
+            &pctx,
+            &self.reached,
+            self.space.as_deref(),
+            &self.props,
+            data,
+            members,
+        )
+        .await
+    }
+}
+
+/// A streamed 207 of a report: `produce` writes it through a [`Sink`] on
+/// its own task, in the report's [`Scope`] (its locks read first).
+pub fn stream<F, Fut>(ctx: &Ctx, reached: Reached, props: PropFind, produce: F) -> Response
+where
+    F: FnOnce(Sink, Scope) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let store = ctx.store().clone();
+    let user = ctx.user.clone();
+    let limits = ctx.limits().clone();
+    reply::stream(move |sink: Sink| async move {
+        let space = match report_locks(&store, &reached, &props).await {
+            Ok(space) => space,
+            Err(error) => return sink.fail(&error).await,
+        };
+        let scope = Scope {
+            store,
+            reached,
+            props,
+            space,
+            user,
+            limits,
+        };
+        produce(sink, scope).await
+    })
 }
 
 /// The locks of the collection's space, when the report asks for

@@ -10,12 +10,10 @@ use axum::response::Response;
 use crate::universal::ObjectName;
 
 use super::super::Ctx;
-use super::super::props::PropContext;
-use super::super::reply::{self, Sink};
 use super::super::resource::Reached;
 use super::super::xml::Href;
 use super::super::xml::request::PropFind;
-use super::{CHUNK, DataWant, member_responses, report_locks};
+use super::{CHUNK, DataWant, stream};
 
 /// The member name an href names in this collection, if it names one.
 fn member_name(reached: &Reached, href: &Href) -> Option<ObjectName> {
@@ -25,33 +23,13 @@ fn member_name(reached: &Reached, href: &Href) -> Option<ObjectName> {
 }
 
 pub fn run(ctx: &Ctx, reached: Reached, hrefs: Vec<Href>, props: PropFind, data: Option<DataWant>) -> Response {
-    let store = ctx.store().clone();
-    let user = ctx.user.clone();
-    let limits = ctx.limits().clone();
-    reply::stream(move |mut sink: Sink| async move {
-        let pctx = PropContext {
-            user: &user,
-            limits: &limits,
-        };
-        let space = match report_locks(&store, &reached, &props).await {
-            Ok(space) => space,
-            Err(error) => return sink.fail(&error).await,
-        };
+    stream(ctx, reached, props, move |mut sink, scope| async move {
         for chunk in hrefs.chunks(CHUNK) {
             let members = chunk
                 .iter()
-                .map(|href| (href.clone(), member_name(&reached, href)))
+                .map(|href| (href.clone(), member_name(&scope.reached, href)))
                 .collect();
-            let responses = member_responses(
-                &store,
-                &pctx,
-                &reached,
-                space.as_deref(),
-                &props,
-                data.as_ref(),
-                members,
-            );
-            match responses.await {
+            match scope.member_responses(data.as_ref(), members).await {
                 Ok(responses) if sink.push_all(&responses).await.is_ok() => {}
                 Ok(_) => return,
                 Err(error) => return sink.fail(&error).await,

@@ -34,10 +34,8 @@ use super::super::Ctx;
 use super::super::deadprops;
 use super::super::propfind::Depth;
 use super::super::propfind::discovery;
-use super::super::props::PropContext;
 use super::super::query::zone::Zone;
 use super::super::query::{self as semantics, Options};
-use super::super::reply::{self, Sink};
 use super::super::resource::Reached;
 use super::super::xml::DavProp;
 use super::super::xml::request::{
@@ -45,7 +43,7 @@ use super::super::xml::request::{
 };
 use super::super::xml::response::{DataKind, Precondition, Response as DavResponse, ResponseBody, Status};
 use super::super::xml::value::PropValue;
-use super::{CHUNK, DataWant, member_responses, object_response, report_locks};
+use super::{CHUNK, DataWant, member_responses, object_response, stream};
 
 /// addressbook-query (RFC 6352 §8.6).
 pub fn addressbook(
@@ -179,18 +177,10 @@ where
     Fut: Future<Output = Result<Vec<(ObjectName, Option<bool>)>, StoreError>> + Send,
     K: Fn(&Record) -> bool + Send + Sync + 'static,
 {
-    let store = ctx.store().clone();
-    let user = ctx.user.clone();
-    let limits = ctx.limits().clone();
-    reply::stream(move |mut sink: Sink| async move {
-        let pctx = PropContext {
-            user: &user,
-            limits: &limits,
-        };
-        let space = match report_locks(&store, &reached, &props).await {
-            Ok(space) => space,
-            Err(error) => return sink.fail(&error).await,
-        };
+    stream(ctx, reached, props, move |mut sink, scope| async move {
+        let pctx = scope.pctx();
+        let (store, reached, props) = (&scope.store, &scope.reached, &scope.props);
+        let space = scope.space.as_deref();
         let id = &reached.collection.id;
         let max = limit.map_or(usize::MAX, |n| n as usize);
         let mut matched = 0usize;
@@ -204,7 +194,7 @@ where
                 .last()
                 .map(|(name, _)| name.clone())
                 .filter(|_| verdicts.len() == CHUNK);
-            let names = match decide_the_rest(&store, id, verdicts, &keep).await {
+            let names = match decide_the_rest(store, id, verdicts, &keep).await {
                 Ok(names) => names,
                 Err(error) => return sink.fail(&error).await,
             };
@@ -215,16 +205,7 @@ where
                 .iter()
                 .map(|name| (reached.object_href(name), Some(name.clone())))
                 .collect();
-            let responses = member_responses(
-                &store,
-                &pctx,
-                &reached,
-                space.as_deref(),
-                &props,
-                data.as_ref(),
-                members,
-            )
-            .await;
+            let responses = member_responses(store, &pctx, reached, space, props, data.as_ref(), members).await;
             match responses {
                 Ok(mut responses) => {
                     // A member deleted since its candidacy was read is no match.
@@ -344,23 +325,15 @@ fn run<K>(
 where
     K: Fn(&Record) -> bool + Send + Sync + 'static,
 {
-    let store = ctx.store().clone();
-    let user = ctx.user.clone();
-    let limits = ctx.limits().clone();
-    reply::stream(move |mut sink: Sink| async move {
-        let pctx = PropContext {
-            user: &user,
-            limits: &limits,
-        };
-        let space = match report_locks(&store, &reached, &props).await {
-            Ok(space) => space,
-            Err(error) => return sink.fail(&error).await,
-        };
+    stream(ctx, reached, props, move |mut sink, scope| async move {
+        let pctx = scope.pctx();
+        let (store, reached, props) = (&scope.store, &scope.reached, &scope.props);
+        let space = scope.space.as_deref();
         let max = limit.map_or(usize::MAX, |n| n as usize);
         let mut matched = 0usize;
         let mut after: Option<ObjectName> = None;
         loop {
-            let (found, next) = match members.page(&store, &reached.collection.id, after.as_ref()).await {
+            let (found, next) = match members.page(store, &reached.collection.id, after.as_ref()).await {
                 Ok(page) => page,
                 Err(error) => return sink.fail(&error).await,
             };
@@ -376,8 +349,8 @@ where
                 }
                 matched += 1;
                 let href = reached.object_href(&object.name);
-                let locks = discovery(space.as_deref(), &reached, Some(&object.name));
-                let response = object_response(&pctx, href, object, reached.access, &props, data.as_ref(), &locks);
+                let locks = discovery(space, reached, Some(&object.name));
+                let response = object_response(&pctx, href, object, reached.access, props, data.as_ref(), &locks);
                 if sink.push(&response).await.is_err() {
                     return;
                 }

@@ -25,12 +25,11 @@ use crate::universal::{ObjectName, Seq};
 
 use super::super::Ctx;
 use super::super::listing;
-use super::super::props::{PropContext, SYNC_TOKEN_PREFIX, sync_token};
-use super::super::reply::{self, Sink};
+use super::super::props::{SYNC_TOKEN_PREFIX, sync_token};
 use super::super::resource::Reached;
 use super::super::xml::request::PropFind;
 use super::super::xml::response::{Precondition, Response as DavResponse, Status};
-use super::{CHUNK, DataWant, listed_response, member_responses, report_locks};
+use super::{CHUNK, DataWant, listed_response, member_responses, stream};
 
 /// Reads a sync token back into a position.
 pub fn parse_token(token: &str) -> Result<Seq, ServerError> {
@@ -70,18 +69,10 @@ pub async fn run(
 ) -> Result<Response, ServerError> {
     let since = token.as_deref().map(parse_token).transpose()?;
     let plan = plan(ctx, &reached, since, limit).await?;
-    let store = ctx.store().clone();
-    let user = ctx.user.clone();
-    let limits = ctx.limits().clone();
-    Ok(reply::stream(move |mut sink: Sink| async move {
-        let pctx = PropContext {
-            user: &user,
-            limits: &limits,
-        };
-        let space = match report_locks(&store, &reached, &props).await {
-            Ok(space) => space,
-            Err(error) => return sink.fail(&error).await,
-        };
+    Ok(stream(ctx, reached, props, move |mut sink, scope| async move {
+        let pctx = scope.pctx();
+        let (store, reached, props) = (&scope.store, &scope.reached, &scope.props);
+        let space = scope.space.as_deref();
         let named = match plan.members {
             Members::Named(names) => names,
             Members::All => {
@@ -97,7 +88,7 @@ pub async fn run(
                             .iter()
                             .map(|summary| {
                                 let href = reached.object_href(&summary.name);
-                                listed_response(&pctx, &reached, space.as_deref(), &props, href, summary)
+                                listed_response(&pctx, reached, space, props, href, summary)
                             })
                             .collect()),
                         Some(want) => {
@@ -105,8 +96,7 @@ pub async fn run(
                                 .into_iter()
                                 .map(|summary| (reached.object_href(&summary.name), Some(summary.name)))
                                 .collect();
-                            member_responses(&store, &pctx, &reached, space.as_deref(), &props, Some(want), members)
-                                .await
+                            member_responses(store, &pctx, reached, space, props, Some(want), members).await
                         }
                     };
                     match responses {
@@ -123,15 +113,7 @@ pub async fn run(
                 .iter()
                 .map(|name| (reached.object_href(name), Some(name.clone())))
                 .collect();
-            let responses = member_responses(
-                &store,
-                &pctx,
-                &reached,
-                space.as_deref(),
-                &props,
-                data.as_ref(),
-                members,
-            );
+            let responses = member_responses(store, &pctx, reached, space, props, data.as_ref(), members);
             match responses.await {
                 Ok(responses) if sink.push_all(&responses).await.is_ok() => {}
                 Ok(_) => return,
