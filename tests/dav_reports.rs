@@ -29,6 +29,35 @@ dav_test!(rfc6578_3_4_initial_sync_lists_every_member, |s| {
     assert!(r.sync_token().unwrap().starts_with("http://pimgate/sync/"));
 });
 
+dav_test!(
+    rfc6578_3_5_sync_collection_with_address_data_serves_changed_bodies,
+    |s| {
+        let c = DavClient::new(s, "alice").await;
+        put_cards(&c, &["a", "b", "c"]).await;
+        let token = c
+            .sync_collection(BOOK, "", None, "<d:getetag/>")
+            .await
+            .sync_token()
+            .unwrap();
+        c.put(&format!("{BOOK}a.vcf"), "text/vcard", &vcard("a", "Changed Name"))
+            .await;
+        c.delete(&format!("{BOOK}b.vcf")).await;
+        let r = c
+            .sync_collection(BOOK, &token, None, "<d:getetag/><card:address-data/>")
+            .await;
+        assert_eq!(r.status, StatusCode::MULTI_STATUS, "{}", r.body);
+        assert_eq!(r.responses().len(), 2, "{}", r.body);
+        let changed = r.response_for(&format!("{BOOK}a.vcf")).unwrap();
+        assert!(changed.contains("<d:getetag>"), "{changed}");
+        assert!(changed.contains("FN:Changed Name"), "{changed}");
+        let deleted = r.response_for(&format!("{BOOK}b.vcf")).unwrap();
+        assert!(
+            deleted.contains("<d:status>HTTP/1.1 404 Not Found</d:status>") && !deleted.contains("address-data"),
+            "{deleted}"
+        );
+    }
+);
+
 dav_test!(rfc6578_3_5_sync_collection_reports_changed_and_deleted_members, |s| {
     let c = DavClient::new(s, "alice").await;
     put_cards(&c, &["a", "b", "c"]).await;

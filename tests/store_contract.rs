@@ -5,9 +5,10 @@ mod common;
 
 use common::stores::{self, TestStore};
 use pimgate::store::{
-    Access, Accounts, AppPassword, ChangeLog, Collection, CollectionKind, Copying, DeadProperties, DeadProperty,
-    Device, Expected, LockScope, Locks, ObjectBase, ObjectStore, ObjectWrite, PlainResource, PlainResources, Pruning,
-    ResourceLock, ResourceLocks, SpaceLocks, SqlStore, StoreError, TimeSpan, Transfer, TransferStep, Transfers, User,
+    Access, Accounts, AppPassword, ChangeLog, ChangedMember, Collection, CollectionKind, Copying, DeadProperties,
+    DeadProperty, Device, Expected, LockScope, Locks, ObjectBase, ObjectStore, ObjectWrite, PlainResource,
+    PlainResources, Pruning, ResourceLock, ResourceLocks, SpaceLocks, SqlStore, StoreError, TimeSpan, Transfer,
+    TransferStep, Transfers, User,
 };
 use pimgate::universal::{
     ChangeTransaction, CollectionId, Component, ComponentName, DeviceId, ETag, ObjectName, Op, Prop, PropName, Record,
@@ -662,6 +663,93 @@ async fn listings_page_by_name(s: TestStore) {
     assert!(store.list_objects_after(&id, Some(&last), 10).await.unwrap().is_empty());
 }
 
+/// members_since: each member once, in write order, live ones with the
+/// summary a listing gives, removed ones by name; `limit` pages it, and
+/// `live_only` leaves tombstones out.
+async fn members_since_lists_changed_members_with_summaries(s: TestStore) {
+    let id = setup(&s).await;
+    let store = &s.store;
+    let start = store.current_seq(&id).await.unwrap();
+    for (i, name) in ["a.vcf", "b \"q\".vcf", "c\tx.vcf", "d.vcf"].iter().enumerate() {
+        store
+            .commit(create(&id, name, &format!("uid-{i}\nline"), &format!("tx-{i}")))
+            .await
+            .unwrap();
+    }
+    // Edited twice: listed once, at its last write.
+    let mut edit = Write {
+        collection: &id,
+        name: "a.vcf",
+        uid: "uid-0\nline",
+        op: Op::Update,
+        expected: Expected::Version(Version(1)),
+        version: 2,
+        txid: "tx-edit",
+        at: 5,
+    }
+    .build();
+    edit.etag = ETag("edited".into());
+    store.commit(edit).await.unwrap();
+    let mut gone = Write {
+        collection: &id,
+        name: "d.vcf",
+        uid: "uid-3\nline",
+        op: Op::Delete,
+        expected: Expected::Version(Version(1)),
+        version: 2,
+        txid: "tx-gone",
+        at: 6,
+    }
+    .build();
+    gone.transaction.changes.clear();
+    store.commit(gone).await.unwrap();
+    let latest = store.current_seq(&id).await.unwrap();
+
+    let all = store.members_since(&id, start, 100, false).await.unwrap();
+    let names: Vec<&str> = all.members.iter().map(|m| m.name().as_str()).collect();
+    assert_eq!(names, ["b \"q\".vcf", "c\tx.vcf", "a.vcf", "d.vcf"]);
+    assert_eq!(all.next, latest);
+    assert!(!all.more);
+    let listed = store.list_objects(&id).await.unwrap();
+    for member in &all.members {
+        match member {
+            ChangedMember::Live(summary) => {
+                let expected = listed.iter().find(|l| l.name == summary.name).expect("listed");
+                assert_eq!(summary, expected, "{}", summary.name);
+            }
+            ChangedMember::Removed(name) => assert_eq!(name.as_str(), "d.vcf"),
+        }
+    }
+    let edited = all.members.iter().find(|m| m.name().as_str() == "a.vcf").unwrap();
+    assert!(matches!(edited, ChangedMember::Live(s) if s.etag.0 == "edited" && s.version == Version(2)));
+
+    // Pages of 1: each continues where the last stopped, none lost or repeated.
+    let mut after = start;
+    let mut paged = Vec::new();
+    loop {
+        let page = store.members_since(&id, after, 1, false).await.unwrap();
+        paged.extend(page.members.iter().map(|m| m.name().as_str().to_owned()));
+        after = page.next;
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!(paged, names);
+    assert_eq!(after, latest);
+
+    let live = store.members_since(&id, Seq(0), 100, true).await.unwrap();
+    assert!(live.members.iter().all(|m| matches!(m, ChangedMember::Live(_))));
+    assert_eq!(live.members.len(), 3);
+    assert!(
+        store
+            .members_since(&id, latest, 100, false)
+            .await
+            .unwrap()
+            .members
+            .is_empty()
+    );
+}
+
 async fn batches_are_all_or_nothing(s: TestStore) {
     let id = setup(&s).await;
     let store = &s.store;
@@ -1015,7 +1103,8 @@ async fn collections_made_again_start_a_new_log(s: TestStore) {
         assert_eq!(log.changes.len(), 1, "{given}");
         assert_eq!(log.changes[0].object.as_str(), "c.vcf");
         let members = store.members_since(&id, given, 10, false).await.unwrap();
-        assert_eq!(members.members, vec![(ObjectName("c.vcf".into()), false)], "{given}");
+        let names: Vec<&str> = members.members.iter().map(|m| m.name().as_str()).collect();
+        assert_eq!(names, ["c.vcf"], "{given}");
         assert_eq!(members.next, c);
     }
     // Another collection made meanwhile starts above both.
@@ -1363,6 +1452,7 @@ contract!(
     objects_and_preconditions,
     batches_are_all_or_nothing,
     listings_page_by_name,
+    members_since_lists_changed_members_with_summaries,
     bodies_are_the_bytes_as_written,
     objects_meeting_a_window_by_span,
     objects_containing_a_pattern_by_search_text,

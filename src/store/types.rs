@@ -382,12 +382,28 @@ pub struct Pruning<'a> {
 /// each object once, in write order, and where to continue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MembersSince {
-    /// Names, with `true` for tombstones (deleted members).
-    pub members: Vec<(ObjectName, bool)>,
+    pub members: Vec<ChangedMember>,
     /// The position to ask from next time.
     pub next: Seq,
     /// More members wait after `next` (the limit was reached).
     pub more: bool,
+}
+
+/// A member written after a position: live, with its summary as of the
+/// read, or removed since.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangedMember {
+    Live(ObjectSummary),
+    Removed(ObjectName),
+}
+
+impl ChangedMember {
+    pub fn name(&self) -> &ObjectName {
+        match self {
+            ChangedMember::Live(summary) => &summary.name,
+            ChangedMember::Removed(name) => name,
+        }
+    }
 }
 
 /// The answer to "what changed since": the rows, and where to continue.

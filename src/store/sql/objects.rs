@@ -5,7 +5,8 @@ use sqlx::{Any, Row, Transaction};
 use super::rows::{self, OBJECT_COLUMNS};
 use super::{Backend, IN_CHUNK, SqlStore};
 use crate::store::{
-    Expected, MembersSince, ObjectStore, ObjectSummary, ObjectWrite, StoreError, StoredBody, StoredObject, TimeSpan,
+    ChangedMember, Expected, MembersSince, ObjectStore, ObjectSummary, ObjectWrite, StoreError, StoredBody,
+    StoredObject, TimeSpan,
 };
 use crate::universal::{CollectionId, ETag, ObjectName, Op, Seq, Timestamp, Uid, Version};
 
@@ -334,14 +335,25 @@ impl ObjectStore for SqlStore {
             positions.check_retained(since)?;
         }
         let latest = positions.latest;
-        // One aggregated row (see `list_objects_after`): a sync after many
-        // changes moves thousands of rows.
+        // One aggregated row (see `list_objects_after`) read from the
+        // change-order index, which covers the summaries: no lookup per
+        // member by name (migration 0017).
         let aggregate = match self.backend() {
-            Backend::Sqlite => "json_group_array(json_array(name, deleted, modified_seq))",
-            Backend::Postgres => "json_agg(json_build_array(name, deleted, modified_seq) ORDER BY modified_seq)::text",
+            Backend::Sqlite => {
+                "json_group_array(json_array(deleted, json_array(name, uid, version, etag, format, size, \
+                 modified_seq, modified_at, created_at)))"
+            }
+            Backend::Postgres => {
+                "json_agg(json_build_array(deleted, json_build_array(name, uid, version, etag, format, size, \
+                 modified_seq, modified_at, created_at)) ORDER BY modified_seq)::text"
+            }
+        };
+        let index = match self.backend() {
+            Backend::Sqlite => "INDEXED BY objects_collection_seq ",
+            Backend::Postgres => "",
         };
         let sql = format!(
-            "SELECT {aggregate} AS page FROM (SELECT name, deleted, modified_seq FROM objects \
+            "SELECT {aggregate} AS page FROM (SELECT {SUMMARY_COLUMNS}, deleted FROM objects {index}\
              WHERE collection_id = $1 AND modified_seq > $2 AND (deleted = 0 OR $3 = 0) \
              ORDER BY modified_seq LIMIT $4) AS changed"
         );
@@ -353,7 +365,7 @@ impl ObjectStore for SqlStore {
             .fetch_one(&self.pool)
             .await?
             .try_get("page")?;
-        let mut rows: Vec<(String, i64, i64)> = match page {
+        let mut rows: Vec<(i64, SummaryColumns)> = match page {
             Some(page) => {
                 serde_json::from_str(&page).map_err(|e| StoreError::Corrupt(format!("changed members: {e}")))?
             }
@@ -361,13 +373,17 @@ impl ObjectStore for SqlStore {
         };
         // SQLite aggregates the ordered subquery in its order; sorting the
         // already sorted costs one pass and makes that no assumption.
-        rows.sort_unstable_by_key(|(_, _, modified_seq)| *modified_seq);
+        rows.sort_unstable_by_key(|(_, columns)| columns.6);
         let more = rows.len() > limit as usize;
         let mut members = Vec::with_capacity(rows.len().min(limit as usize));
         let mut last = since;
-        for (name, deleted, modified_seq) in rows.into_iter().take(limit as usize) {
-            members.push((ObjectName(name), deleted != 0));
-            last = Seq(modified_seq);
+        for (deleted, columns) in rows.into_iter().take(limit as usize) {
+            let summary = summary_of(columns);
+            last = summary.modified_seq;
+            members.push(match deleted {
+                0 => ChangedMember::Live(summary),
+                _ => ChangedMember::Removed(summary.name),
+            });
         }
         let next = if more { last } else { last.max(latest) };
         Ok(MembersSince { members, next, more })

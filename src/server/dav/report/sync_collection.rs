@@ -20,8 +20,8 @@ use axum::response::Response;
 
 use crate::engine::EngineError;
 use crate::server::error::ServerError;
-use crate::store::{ChangeLog, ObjectStore};
-use crate::universal::{ObjectName, Seq};
+use crate::store::{ChangeLog, ChangedMember, ObjectStore};
+use crate::universal::Seq;
 
 use super::super::Ctx;
 use super::super::listing;
@@ -54,7 +54,7 @@ struct Plan {
 /// The members a sync answer lists.
 enum Members {
     /// These, in order (changed since the token, or a limited initial page).
-    Named(Vec<ObjectName>),
+    Changed(Vec<ChangedMember>),
     /// Every live member (an initial sync without a limit).
     All,
 }
@@ -73,8 +73,8 @@ pub async fn run(
         let pctx = scope.pctx();
         let (store, reached, props) = (&scope.store, &scope.reached, &scope.props);
         let space = scope.space.as_deref();
-        let named = match plan.members {
-            Members::Named(names) => names,
+        let changed = match plan.members {
+            Members::Changed(changed) => changed,
             Members::All => {
                 // An initial sync: every live member, read a page ahead.
                 let mut pages = listing::member_pages(store.clone(), reached.collection.id.clone());
@@ -108,13 +108,33 @@ pub async fn run(
                 Vec::new()
             }
         };
-        for names in named.chunks(CHUNK) {
-            let members = names
-                .iter()
-                .map(|name| (reached.object_href(name), Some(name.clone())))
-                .collect();
-            let responses = member_responses(store, &pctx, reached, space, props, data.as_ref(), members);
-            match responses.await {
+        for part in changed.chunks(CHUNK) {
+            let responses = match &data {
+                // The summaries came with the changes: nothing more to read.
+                None => Ok(part
+                    .iter()
+                    .map(|member| {
+                        let href = reached.object_href(member.name());
+                        match member {
+                            ChangedMember::Live(summary) => {
+                                listed_response(&pctx, reached, space, props, href, summary)
+                            }
+                            ChangedMember::Removed(_) => DavResponse::with_status(href, Status::NOT_FOUND),
+                        }
+                    })
+                    .collect()),
+                Some(want) => {
+                    let members = part
+                        .iter()
+                        .map(|member| {
+                            let live = matches!(member, ChangedMember::Live(_)).then(|| member.name().clone());
+                            (reached.object_href(member.name()), live)
+                        })
+                        .collect();
+                    member_responses(store, &pctx, reached, space, props, Some(want), members).await
+                }
+            };
+            match responses {
                 Ok(responses) if sink.push_all(&responses).await.is_ok() => {}
                 Ok(_) => return,
                 Err(error) => return sink.fail(&error).await,
@@ -146,7 +166,7 @@ async fn plan(ctx: &Ctx, reached: &Reached, since: Option<Seq>, limit: Option<u3
     };
     let found = found.map_err(|e| ServerError::from(EngineError::from(e)))?;
     Ok(Plan {
-        members: Members::Named(found.members.into_iter().map(|(name, _)| name).collect()),
+        members: Members::Changed(found.members),
         token: found.next,
         truncated: found.more,
     })
