@@ -159,7 +159,9 @@ impl Reached {
     }
 
     pub fn object_href(&self, name: &ObjectName) -> Href {
-        Href::from_path(format!("{}{}", self.href().path(), name.as_str()))
+        let mut path = self.href().into_path();
+        path.push_str(name.as_str());
+        Href::from_path(path)
     }
 
     /// 403 unless the user may write.

@@ -340,12 +340,12 @@ impl ObjectStore for SqlStore {
         // member by name (migration 0017).
         let aggregate = match self.backend() {
             Backend::Sqlite => {
-                "json_group_array(json_array(deleted, json_array(name, uid, version, etag, format, size, \
-                 modified_seq, modified_at, created_at)))"
+                "json_group_array(json_array(name, uid, version, etag, format, size, modified_seq, modified_at, \
+                 created_at, deleted))"
             }
             Backend::Postgres => {
-                "json_agg(json_build_array(deleted, json_build_array(name, uid, version, etag, format, size, \
-                 modified_seq, modified_at, created_at)) ORDER BY modified_seq)::text"
+                "json_agg(json_build_array(name, uid, version, etag, format, size, modified_seq, modified_at, \
+                 created_at, deleted) ORDER BY modified_seq)::text"
             }
         };
         let index = match self.backend() {
@@ -365,7 +365,7 @@ impl ObjectStore for SqlStore {
             .fetch_one(&self.pool)
             .await?
             .try_get("page")?;
-        let mut rows: Vec<(i64, SummaryColumns)> = match page {
+        let mut rows: Vec<ChangedColumns> = match page {
             Some(page) => {
                 serde_json::from_str(&page).map_err(|e| StoreError::Corrupt(format!("changed members: {e}")))?
             }
@@ -373,12 +373,24 @@ impl ObjectStore for SqlStore {
         };
         // SQLite aggregates the ordered subquery in its order; sorting the
         // already sorted costs one pass and makes that no assumption.
-        rows.sort_unstable_by_key(|(_, columns)| columns.6);
+        rows.sort_unstable_by_key(|columns| columns.6);
         let more = rows.len() > limit as usize;
         let mut members = Vec::with_capacity(rows.len().min(limit as usize));
         let mut last = since;
-        for (deleted, columns) in rows.into_iter().take(limit as usize) {
-            let summary = summary_of(columns);
+        for (name, uid, version, etag, format, size, modified_seq, modified_at, created_at, deleted) in
+            rows.into_iter().take(limit as usize)
+        {
+            let summary = summary_of((
+                name,
+                uid,
+                version,
+                etag,
+                format,
+                size,
+                modified_seq,
+                modified_at,
+                created_at,
+            ));
             last = summary.modified_seq;
             members.push(match deleted {
                 0 => ChangedMember::Live(summary),
@@ -442,6 +454,10 @@ fn summary_page(page: Option<String>, backend: Backend) -> Result<Vec<ObjectSumm
     }
     Ok(members.into_iter().map(summary_of).collect())
 }
+
+/// The [`SUMMARY_COLUMNS`] and `deleted` of one row as a JSON array reads
+/// them (flat: a nested array costs SQLite a second JSON build per row).
+type ChangedColumns = (String, String, i64, String, String, i64, i64, i64, i64, i64);
 
 /// The [`SUMMARY_COLUMNS`] of one row as a JSON array reads them.
 type SummaryColumns = (String, String, i64, String, String, i64, i64, i64, i64);
@@ -556,6 +572,34 @@ pub(super) async fn lock_collection(
     writer: &str,
     at: Timestamp,
 ) -> Result<(), StoreError> {
+    let lease = "FROM locks WHERE collection_id = $1 AND expires_at > $2 AND holder <> $3 \
+                 ORDER BY expires_at DESC, holder LIMIT 1";
+    if tx.backend_name() == "SQLite" {
+        // One statement on SQLite: its UPDATE takes the database's write
+        // lock and reads the latest state, so the leases read with it are
+        // current. Not on PostgreSQL: an UPDATE that waited for the row
+        // reads the rest in the snapshot from before the wait, and would
+        // miss a lease granted meanwhile; there the leases are read by a
+        // statement of their own, after the row is held.
+        let sql = format!(
+            "UPDATE collections SET last_seq = last_seq WHERE id = $1 \
+             RETURNING (SELECT holder {lease}) AS holder, (SELECT expires_at {lease}) AS expires_at"
+        );
+        let row = sqlx::query(&sql)
+            .bind(collection)
+            .bind(at.0)
+            .bind(writer)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("collection {collection}")))?;
+        return match row.try_get::<Option<String>, _>("holder")? {
+            Some(holder) => Err(StoreError::Locked {
+                holder,
+                until: Timestamp(row.try_get::<Option<i64>, _>("expires_at")?.unwrap_or(at.0)),
+            }),
+            None => Ok(()),
+        };
+    }
     let locked = sqlx::query("UPDATE collections SET last_seq = last_seq WHERE id = $1")
         .bind(collection)
         .execute(&mut **tx)
@@ -563,14 +607,12 @@ pub(super) async fn lock_collection(
     if locked.rows_affected() == 0 {
         return Err(StoreError::NotFound(format!("collection {collection}")));
     }
-    let lease = sqlx::query(
-        "SELECT holder, expires_at FROM locks WHERE collection_id = $1 AND expires_at > $2 AND holder <> $3",
-    )
-    .bind(collection)
-    .bind(at.0)
-    .bind(writer)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let lease = sqlx::query(&format!("SELECT holder, expires_at {lease}"))
+        .bind(collection)
+        .bind(at.0)
+        .bind(writer)
+        .fetch_optional(&mut **tx)
+        .await?;
     if let Some(row) = lease {
         return Err(StoreError::Locked {
             holder: row.try_get("holder")?,

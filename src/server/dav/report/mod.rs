@@ -16,6 +16,7 @@ mod principals;
 mod query;
 mod sync_collection;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use axum::response::Response;
@@ -337,15 +338,12 @@ pub fn summary_response(
     locks: &[ActiveLock],
 ) -> DavResponse {
     let subject = Subject::Object { summary, access, locks };
+    let is_data = |n: &DavProp| matches!(n, DavProp::AddressData | DavProp::CalendarData);
     let without_data = match props {
-        PropFind::Prop(names) => PropFind::Prop(
-            names
-                .iter()
-                .filter(|n| !matches!(n, DavProp::AddressData | DavProp::CalendarData))
-                .cloned()
-                .collect(),
-        ),
-        other => other.clone(),
+        PropFind::Prop(names) if names.iter().any(is_data) => {
+            Cow::Owned(PropFind::Prop(names.iter().filter(|n| !is_data(n)).cloned().collect()))
+        }
+        other => Cow::Borrowed(other),
     };
     let response = propfind::response(pctx, href, &subject, &without_data, &[]);
     match data {

@@ -5,6 +5,8 @@
 //! ([`encode_href`]), so a name with a space or `%` never comes back double
 //! encoded.
 
+use std::borrow::Cow;
+
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 
 use super::error::XmlErrorKind;
@@ -64,15 +66,21 @@ impl Href {
         &self.0
     }
 
+    /// The decoded path, owned.
+    pub fn into_path(self) -> String {
+        self.0
+    }
+
     /// The path percent-encoded for the wire.
-    pub fn encoded(&self) -> String {
+    pub fn encoded(&self) -> Cow<'_, str> {
         encode_href(&self.0)
     }
 }
 
-/// Percent-encodes a decoded path for an `<href>` (RFC 3986 §3.3).
-pub fn encode_href(path: &str) -> String {
-    utf8_percent_encode(path, PATH).to_string()
+/// Percent-encodes a decoded path for an `<href>` (RFC 3986 §3.3); a path
+/// that needs no escape (most: names a client chose) is not copied.
+pub fn encode_href(path: &str) -> Cow<'_, str> {
+    utf8_percent_encode(path, PATH).into()
 }
 
 #[cfg(test)]
