@@ -1332,6 +1332,49 @@ fn resource_lock(collection: &CollectionId, token: &str, resource: &str, scope: 
     }
 }
 
+/// collection_in_space: the collection, and whether any collection of its
+/// owner's space holds a live lock or lease; another owner's locks and
+/// expired ones do not count.
+async fn collection_in_space_says_whether_the_space_holds_locks(s: TestStore) {
+    let id = setup(&s).await;
+    let store = &s.store;
+    let other = Collection::new("alice", "work", CollectionKind::AddressBook, T0);
+    store.create_collection(&other).await.unwrap();
+    let bob = User {
+        name: "bob".into(),
+        password_hash: "$argon2id$fake".into(),
+        created_at: T0,
+    };
+    store.create_user(&bob).await.unwrap();
+    let bobs = Collection::new("bob", "contacts", CollectionKind::AddressBook, T0);
+    store.create_collection(&bobs).await.unwrap();
+    let in_space = |id: CollectionId, at: Timestamp| async move { store.collection_in_space(&id, at).await.unwrap() };
+
+    let (found, held) = in_space(id.clone(), T0).await.expect("exists");
+    assert_eq!(found, store.collection(&id).await.unwrap().unwrap());
+    assert!(!held);
+    assert!(
+        in_space(CollectionId("alice/addressbooks/none".into()), T0)
+            .await
+            .is_none()
+    );
+
+    // A lock on another collection of the space counts; bob's space is not alice's.
+    let lock = resource_lock(&other.id, "t1", "a.vcf", LockScope::Exclusive);
+    store.create_resource_lock(&lock, T0, |_| Ok(())).await.unwrap();
+    assert!(in_space(id.clone(), T0).await.unwrap().1);
+    assert!(!in_space(bobs.id.clone(), T0).await.unwrap().1);
+    // Expired, it does not.
+    assert!(!in_space(id.clone(), Timestamp(lock.expires_at.0 + 1)).await.unwrap().1);
+    assert!(store.delete_resource_lock("t1").await.unwrap());
+    assert!(!in_space(id.clone(), T0).await.unwrap().1);
+
+    // A device's lease counts too, until it expires.
+    store.acquire(&other.id, "phone", 30_000, T0).await.unwrap();
+    assert!(in_space(id.clone(), T0).await.unwrap().1);
+    assert!(!in_space(id.clone(), Timestamp(T0.0 + 30_001)).await.unwrap().1);
+}
+
 async fn resource_locks_beside_leases(s: TestStore) {
     let id = setup(&s).await;
     let store = &s.store;
@@ -1466,4 +1509,5 @@ contract!(
     dead_properties_set_replace_remove,
     plain_resources_put_replace_delete,
     resource_locks_beside_leases,
+    collection_in_space_says_whether_the_space_holds_locks,
 );

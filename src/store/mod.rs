@@ -435,6 +435,15 @@ pub trait ResourceLocks {
     /// Every live lock and lease on the collections `owner` owns.
     fn space_locks(&self, owner: &str, now: Timestamp) -> impl Future<Output = Result<SpaceLocks, StoreError>> + Send;
 
+    /// A collection and whether its owner's space holds any live lock or
+    /// lease at `now`, read together (a write's lookup and its lock check
+    /// in one statement; most spaces hold none).
+    fn collection_in_space(
+        &self,
+        id: &CollectionId,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Option<(Collection, bool)>, StoreError>> + Send;
+
     /// Moves a live lock's expiry; [`StoreError::NotFound`] when it is gone.
     fn refresh_resource_lock(
         &self,

@@ -19,7 +19,7 @@ use crate::server::error::ServerError;
 use super::Ctx;
 use super::if_header::{IfHeader, ResourceState};
 use super::locks::{self, Lock, Spot};
-use super::resource::{self, Target};
+use super::resource::{self, Reached, Target};
 use super::xml::Href;
 use super::xml::response::Precondition;
 
@@ -88,8 +88,26 @@ pub fn if_header(ctx: &Ctx) -> Result<Option<IfHeader>, ServerError> {
 /// Checks the `If` header and the lock tokens before a request changes
 /// `affected`; `request` is the Request-URI (what untagged lists are about).
 pub async fn check(ctx: &Ctx, request: &Target, affected: &[Affected]) -> Result<(), ServerError> {
-    let header = if_header(ctx)?;
+    check_in(ctx, request, affected, Spaces::default()).await
+}
+
+/// [`check`] for a request on a collection it reached: a space seen
+/// without locks there is not read again.
+pub async fn check_reached(
+    ctx: &Ctx,
+    request: &Target,
+    affected: &[Affected],
+    reached: &Reached,
+) -> Result<(), ServerError> {
     let mut spaces = Spaces::default();
+    if reached.space_unlocked {
+        spaces.by_owner.insert(reached.collection.owner.clone(), Vec::new());
+    }
+    check_in(ctx, request, affected, spaces).await
+}
+
+async fn check_in(ctx: &Ctx, request: &Target, affected: &[Affected], mut spaces: Spaces) -> Result<(), ServerError> {
+    let header = if_header(ctx)?;
     if let Some(header) = &header {
         evaluate(ctx, request, header, &mut spaces).await?;
     }

@@ -26,7 +26,7 @@ pub async fn handle(ctx: &Ctx, target: Target) -> Result<Response, ServerError> 
         } => {
             let reached = resource::reach_existing(ctx.store(), &ctx.user, &owner, home, &collection).await?;
             reached.require_write()?;
-            conditions::check(ctx, &request, &[Affected::new(&request, Touch::Remove)]).await?;
+            conditions::check_reached(ctx, &request, &[Affected::new(&request, Touch::Remove)], &reached).await?;
             if reached.collection.kind == CollectionKind::Plain {
                 return super::plain::delete(ctx, &reached, &name).await;
             }

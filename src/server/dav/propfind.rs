@@ -180,6 +180,7 @@ pub async fn run(ctx: &Ctx, target: &Target, depth: Depth, request: &PropFind) -
                         collection: child,
                         access: reached.access,
                         home: reached.home,
+                        space_unlocked: reached.space_unlocked,
                     };
                     let view = view_of(ctx, child, request, space.as_deref()).await?;
                     add(props::view_href(&view), Subject::Collection(&view), &[]);
@@ -341,6 +342,7 @@ async fn member_views(
             collection,
             access: Access::Write,
             home,
+            space_unlocked: false,
         };
         views.push(view_of(ctx, reached, request, space).await?);
     }

@@ -184,7 +184,7 @@ pub async fn handle(ctx: &Ctx, target: Target, body: &[u8]) -> Result<Response, 
     };
     let reached = resource::reach_existing(ctx.store(), &ctx.user, &owner, home, &collection).await?;
     reached.require_write()?;
-    conditions::check(ctx, &request, &[Affected::new(&request, Touch::Content)]).await?;
+    conditions::check_reached(ctx, &request, &[Affected::new(&request, Touch::Content)], &reached).await?;
     let (href, resource_name) = match &object {
         Some(name) => {
             super::propfind::object_summary(ctx, &reached, name).await?;

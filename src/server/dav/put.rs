@@ -60,7 +60,7 @@ pub async fn handle(ctx: &Ctx, target: Target, body: Bytes) -> Result<Response, 
         .await?
         .ok_or_else(|| ServerError::status_with(StatusCode::CONFLICT, "the parent collection does not exist"))?;
     reached.require_write()?;
-    conditions::check(ctx, &request, &[Affected::new(&request, Touch::Write)]).await?;
+    conditions::check_reached(ctx, &request, &[Affected::new(&request, Touch::Write)], &reached).await?;
     let kind = reached.collection.kind;
     let Some(data_kind) = kind.data_kind() else {
         return super::plain::put(ctx, &reached, name, body.to_vec()).await;

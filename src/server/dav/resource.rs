@@ -20,7 +20,7 @@ use percent_encoding::percent_decode_str;
 use crate::server::accounts::now;
 use crate::server::error::ServerError;
 use crate::server::paths;
-use crate::store::{Access, Accounts, Collection, CollectionKind, SqlStore};
+use crate::store::{Access, Accounts, Collection, CollectionKind, ResourceLocks, SqlStore};
 use crate::universal::ObjectName;
 
 use super::kind::Home;
@@ -151,6 +151,9 @@ pub struct Reached {
     pub access: Access,
     /// The home it was addressed through.
     pub home: Home,
+    /// Its owner's space held no lock or lease when it was reached: the
+    /// request's lock check need not read the space again.
+    pub space_unlocked: bool,
 }
 
 impl Reached {
@@ -187,15 +190,15 @@ pub async fn reach(
     name: &str,
 ) -> Result<Option<Reached>, ServerError> {
     let id = home.collection_id(owner, name);
-    let found = store.collection(&id).await?;
+    let found = store.collection_in_space(&id, now()).await?;
     let found = match found {
         None if owner == user => {
             provision(store, user).await?;
-            store.collection(&id).await?
+            store.collection_in_space(&id, now()).await?
         }
         other => other,
     };
-    let Some(collection) = found else {
+    let Some((collection, space_held)) = found else {
         return if owner == user {
             Ok(None)
         } else {
@@ -211,6 +214,7 @@ pub async fn reach(
         collection,
         access,
         home,
+        space_unlocked: !space_held,
     }))
 }
 

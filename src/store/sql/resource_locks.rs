@@ -9,7 +9,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::SqlStore;
-use crate::store::{Home, Lease, LockScope, Placed, ResourceLock, ResourceLocks, SpaceLocks, StoreError};
+use super::rows::{self, COLLECTION_COLUMNS};
+use crate::store::{Collection, Home, Lease, LockScope, Placed, ResourceLock, ResourceLocks, SpaceLocks, StoreError};
 use crate::universal::{CollectionId, Timestamp};
 
 const COLUMNS: &str =
@@ -40,20 +41,26 @@ fn home(row: &AnyRow) -> Result<Home, StoreError> {
     Home::parse(&home).ok_or_else(|| StoreError::Corrupt(format!("collection home {home:?}")))
 }
 
+/// 1 when the space of the owner `owner` (an SQL expression) holds a live
+/// lock or lease at `now` (a parameter), else 0.
+fn space_held(owner: &str, now: &str) -> String {
+    format!(
+        "CASE WHEN EXISTS (SELECT 1 FROM resource_locks l JOIN collections c ON c.id = l.collection_id \
+         WHERE c.owner = {owner} AND l.expires_at > {now}) OR EXISTS (SELECT 1 FROM locks k JOIN collections c \
+         ON c.id = k.collection_id WHERE c.owner = {owner} AND k.expires_at > {now}) THEN 1 ELSE 0 END"
+    )
+}
+
 /// Every live lock and lease in `owner`'s space, on any connection.
 async fn read_space(conn: &mut AnyConnection, owner: &str, now: Timestamp) -> Result<SpaceLocks, StoreError> {
     // Most spaces hold no lock at all: one statement says so, instead of
     // two that read nothing (every write checks its space).
-    let any: i64 = sqlx::query(
-        "SELECT CASE WHEN EXISTS (SELECT 1 FROM resource_locks l JOIN collections c ON c.id = l.collection_id \
-         WHERE c.owner = $1 AND l.expires_at > $2) OR EXISTS (SELECT 1 FROM locks k JOIN collections c \
-         ON c.id = k.collection_id WHERE c.owner = $1 AND k.expires_at > $2) THEN 1 ELSE 0 END AS held",
-    )
-    .bind(owner)
-    .bind(now.0)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get("held")?;
+    let any: i64 = sqlx::query(&format!("SELECT {} AS held", space_held("$1", "$2")))
+        .bind(owner)
+        .bind(now.0)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("held")?;
     if any == 0 {
         return Ok(SpaceLocks::default());
     }
@@ -154,6 +161,24 @@ impl ResourceLocks for SqlStore {
     async fn space_locks(&self, owner: &str, now: Timestamp) -> Result<SpaceLocks, StoreError> {
         let mut conn = self.pool.acquire().await?;
         read_space(&mut conn, owner, now).await
+    }
+
+    async fn collection_in_space(
+        &self,
+        id: &CollectionId,
+        now: Timestamp,
+    ) -> Result<Option<(Collection, bool)>, StoreError> {
+        let sql = format!(
+            "SELECT {COLLECTION_COLUMNS}, {} AS held FROM collections AS target WHERE id = $1",
+            space_held("target.owner", "$2")
+        );
+        let row = sqlx::query(&sql)
+            .bind(id.as_str())
+            .bind(now.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| Ok((rows::collection(&row)?, row.try_get::<i64, _>("held")? != 0)))
+            .transpose()
     }
 
     async fn refresh_resource_lock(
