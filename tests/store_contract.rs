@@ -81,6 +81,24 @@ fn create<'a>(collection: &'a CollectionId, name: &'a str, uid: &'a str, txid: &
     .build()
 }
 
+/// The delete of a member at version 1 (its first version), without
+/// field changes.
+fn delete_first<'a>(collection: &'a CollectionId, name: &'a str, uid: &'a str, txid: &'a str, at: i64) -> ObjectWrite {
+    let mut write = Write {
+        collection,
+        name,
+        uid,
+        op: Op::Delete,
+        expected: Expected::Version(Version(1)),
+        version: 2,
+        txid,
+        at,
+    }
+    .build();
+    write.transaction.changes.clear();
+    write
+}
+
 /// A user `alice` with an address book; returns its id.
 async fn setup(s: &TestStore) -> CollectionId {
     let user = User {
@@ -621,19 +639,10 @@ async fn listings_page_by_name(s: TestStore) {
             .await
             .unwrap();
     }
-    let mut gone = Write {
-        collection: &id,
-        name: "gone.vcf",
-        uid: "uid-5",
-        op: Op::Delete,
-        expected: Expected::Version(Version(1)),
-        version: 2,
-        txid: "tx-gone",
-        at: 0,
-    }
-    .build();
-    gone.transaction.changes.clear();
-    store.commit(gone).await.unwrap();
+    store
+        .commit(delete_first(&id, "gone.vcf", "uid-5", "tx-gone", 0))
+        .await
+        .unwrap();
     let mut live: Vec<&str> = names[..5].to_vec();
     live.sort();
     for limit in [1, 2, 100] {
@@ -690,19 +699,10 @@ async fn members_since_lists_changed_members_with_summaries(s: TestStore) {
     .build();
     edit.etag = ETag("edited".into());
     store.commit(edit).await.unwrap();
-    let mut gone = Write {
-        collection: &id,
-        name: "d.vcf",
-        uid: "uid-3\nline",
-        op: Op::Delete,
-        expected: Expected::Version(Version(1)),
-        version: 2,
-        txid: "tx-gone",
-        at: 6,
-    }
-    .build();
-    gone.transaction.changes.clear();
-    store.commit(gone).await.unwrap();
+    store
+        .commit(delete_first(&id, "d.vcf", "uid-3\nline", "tx-gone", 6))
+        .await
+        .unwrap();
     let latest = store.current_seq(&id).await.unwrap();
 
     let all = store.members_since(&id, start, 100, false).await.unwrap();

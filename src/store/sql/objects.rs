@@ -340,12 +340,12 @@ impl ObjectStore for SqlStore {
         // member by name (migration 0017).
         let aggregate = match self.backend() {
             Backend::Sqlite => {
-                "json_group_array(json_array(name, uid, version, etag, format, size, modified_seq, modified_at, \
-                 created_at, deleted))"
+                "json_group_array(json_array(json_array(name, uid, version, etag, format, size, modified_seq, \
+                 modified_at, created_at), deleted))"
             }
             Backend::Postgres => {
-                "json_agg(json_build_array(name, uid, version, etag, format, size, modified_seq, modified_at, \
-                 created_at, deleted) ORDER BY modified_seq)::text"
+                "json_agg(json_build_array(json_build_array(name, uid, version, etag, format, size, modified_seq, \
+                 modified_at, created_at), deleted) ORDER BY modified_seq)::text"
             }
         };
         let index = match self.backend() {
@@ -365,7 +365,7 @@ impl ObjectStore for SqlStore {
             .fetch_one(&self.pool)
             .await?
             .try_get("page")?;
-        let mut rows: Vec<ChangedColumns> = match page {
+        let mut rows: Vec<(SummaryColumns, i64)> = match page {
             Some(page) => {
                 serde_json::from_str(&page).map_err(|e| StoreError::Corrupt(format!("changed members: {e}")))?
             }
@@ -373,24 +373,12 @@ impl ObjectStore for SqlStore {
         };
         // SQLite aggregates the ordered subquery in its order; sorting the
         // already sorted costs one pass and makes that no assumption.
-        rows.sort_unstable_by_key(|columns| columns.6);
+        rows.sort_unstable_by_key(|(columns, _)| columns.6);
         let more = rows.len() > limit as usize;
         let mut members = Vec::with_capacity(rows.len().min(limit as usize));
         let mut last = since;
-        for (name, uid, version, etag, format, size, modified_seq, modified_at, created_at, deleted) in
-            rows.into_iter().take(limit as usize)
-        {
-            let summary = summary_of((
-                name,
-                uid,
-                version,
-                etag,
-                format,
-                size,
-                modified_seq,
-                modified_at,
-                created_at,
-            ));
+        for (columns, deleted) in rows.into_iter().take(limit as usize) {
+            let summary = summary_of(columns);
             last = summary.modified_seq;
             members.push(match deleted {
                 0 => ChangedMember::Live(summary),
@@ -454,10 +442,6 @@ fn summary_page(page: Option<String>, backend: Backend) -> Result<Vec<ObjectSumm
     }
     Ok(members.into_iter().map(summary_of).collect())
 }
-
-/// The [`SUMMARY_COLUMNS`] and `deleted` of one row as a JSON array reads
-/// them (flat: a nested array costs SQLite a second JSON build per row).
-type ChangedColumns = (String, String, i64, String, String, i64, i64, i64, i64, i64);
 
 /// The [`SUMMARY_COLUMNS`] of one row as a JSON array reads them.
 type SummaryColumns = (String, String, i64, String, String, i64, i64, i64, i64);

@@ -20,7 +20,7 @@ use axum::response::Response;
 
 use crate::engine::EngineError;
 use crate::server::error::ServerError;
-use crate::store::{ChangeLog, ChangedMember, ObjectStore};
+use crate::store::{ChangeLog, ChangedMember, ObjectStore, StoreError};
 use crate::universal::Seq;
 
 use super::super::Ctx;
@@ -29,7 +29,7 @@ use super::super::props::{SYNC_TOKEN_PREFIX, sync_token};
 use super::super::resource::Reached;
 use super::super::xml::request::PropFind;
 use super::super::xml::response::{Precondition, Response as DavResponse, Status};
-use super::{CHUNK, DataWant, listed_response, member_responses, stream};
+use super::{CHUNK, DataWant, Scope, listed_response, stream};
 
 /// Reads a sync token back into a position.
 pub fn parse_token(token: &str) -> Result<Seq, ServerError> {
@@ -70,36 +70,17 @@ pub async fn run(
     let since = token.as_deref().map(parse_token).transpose()?;
     let plan = plan(ctx, &reached, since, limit).await?;
     Ok(stream(ctx, reached, props, move |mut sink, scope| async move {
-        let pctx = scope.pctx();
-        let (store, reached, props) = (&scope.store, &scope.reached, &scope.props);
-        let space = scope.space.as_deref();
         let changed = match plan.members {
             Members::Changed(changed) => changed,
             Members::All => {
                 // An initial sync: every live member, read a page ahead.
-                let mut pages = listing::member_pages(store.clone(), reached.collection.id.clone());
+                let mut pages = listing::member_pages(scope.store.clone(), scope.reached.collection.id.clone());
                 while let Some(page) = pages.recv().await {
-                    let page = match page {
-                        Ok(page) => page,
+                    let page: Vec<ChangedMember> = match page {
+                        Ok(page) => page.into_iter().map(ChangedMember::Live).collect(),
                         Err(error) => return sink.fail(&error).await,
                     };
-                    let responses = match &data {
-                        None => Ok(page
-                            .iter()
-                            .map(|summary| {
-                                let href = reached.object_href(&summary.name);
-                                listed_response(&pctx, reached, space, props, href, summary)
-                            })
-                            .collect()),
-                        Some(want) => {
-                            let members = page
-                                .into_iter()
-                                .map(|summary| (reached.object_href(&summary.name), Some(summary.name)))
-                                .collect();
-                            member_responses(store, &pctx, reached, space, props, Some(want), members).await
-                        }
-                    };
-                    match responses {
+                    match responses(&scope, data.as_ref(), &page).await {
                         Ok(responses) if sink.push_all(&responses).await.is_ok() => {}
                         Ok(_) => return,
                         Err(error) => return sink.fail(&error).await,
@@ -109,39 +90,14 @@ pub async fn run(
             }
         };
         for part in changed.chunks(CHUNK) {
-            let responses = match &data {
-                // The summaries came with the changes: nothing more to read.
-                None => Ok(part
-                    .iter()
-                    .map(|member| {
-                        let href = reached.object_href(member.name());
-                        match member {
-                            ChangedMember::Live(summary) => {
-                                listed_response(&pctx, reached, space, props, href, summary)
-                            }
-                            ChangedMember::Removed(_) => DavResponse::with_status(href, Status::NOT_FOUND),
-                        }
-                    })
-                    .collect()),
-                Some(want) => {
-                    let members = part
-                        .iter()
-                        .map(|member| {
-                            let live = matches!(member, ChangedMember::Live(_)).then(|| member.name().clone());
-                            (reached.object_href(member.name()), live)
-                        })
-                        .collect();
-                    member_responses(store, &pctx, reached, space, props, Some(want), members).await
-                }
-            };
-            match responses {
+            match responses(&scope, data.as_ref(), part).await {
                 Ok(responses) if sink.push_all(&responses).await.is_ok() => {}
                 Ok(_) => return,
                 Err(error) => return sink.fail(&error).await,
             }
         }
         if plan.truncated {
-            let mut response = DavResponse::with_status(reached.href(), Status::INSUFFICIENT_STORAGE);
+            let mut response = DavResponse::with_status(scope.reached.href(), Status::INSUFFICIENT_STORAGE);
             response.error = Some(Precondition::NumberOfMatchesWithinLimits);
             if sink.push(&response).await.is_err() {
                 return;
@@ -149,6 +105,39 @@ pub async fn run(
         }
         let _ = sink.finish(Some(&sync_token(plan.token))).await;
     }))
+}
+
+/// The `<response>`s of members whose summaries are at hand: from the
+/// summaries when no data is asked for (nothing more to read), else read
+/// like a multiget's members; a removed member is a 404.
+async fn responses(
+    scope: &Scope,
+    data: Option<&DataWant>,
+    members: &[ChangedMember],
+) -> Result<Vec<DavResponse>, StoreError> {
+    let reached = &scope.reached;
+    if data.is_none() {
+        let pctx = scope.pctx();
+        let space = scope.space.as_deref();
+        return Ok(members
+            .iter()
+            .map(|member| {
+                let href = reached.object_href(member.name());
+                match member {
+                    ChangedMember::Live(summary) => listed_response(&pctx, reached, space, &scope.props, href, summary),
+                    ChangedMember::Removed(_) => DavResponse::with_status(href, Status::NOT_FOUND),
+                }
+            })
+            .collect());
+    }
+    let members = members
+        .iter()
+        .map(|member| {
+            let live = matches!(member, ChangedMember::Live(_)).then(|| member.name().clone());
+            (reached.object_href(member.name()), live)
+        })
+        .collect();
+    scope.member_responses(data, members).await
 }
 
 /// Which members to report, from the log (or a listing for an initial sync).
